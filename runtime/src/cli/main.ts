@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * `ruth-model <command>`: a dispatcher over a command table. Each command is
+ * a module exporting `(argv) => Promise<exit code>`; adding one is one line.
+ */
+import { runtimeVersion } from '../lifecycle/version.js';
+
+type Command = { summary: string; run: (argv: string[]) => Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  serve: { summary: 'serve the model in RUTH_MODELS_DIR on its Unix socket', run: async (a) => (await import('./serve.js')).serveCommand(a) },
+  health: { summary: 'ask a running server for its health; exit 0 when ready [--socket PATH]', run: async (a) => (await import('./control.js')).healthCommand(a) },
+  describe: { summary: "print a running server's model description [--socket PATH]", run: async (a) => (await import('./control.js')).describeCommand(a) },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `ruth-model ${runtimeVersion()}\n\nUsage: ruth-model <command> [options]\n\nCommands:\n${lines.join('\n')}\n  --version  print the runtime version\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${runtimeVersion()}\n`);
+    return 0;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`ruth-model: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // stdout is synchronous for files and pipes on Linux, so nothing is lost;
+    // exiting explicitly means no stray handle can keep a failed serve alive.
+    process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(`ruth-model: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

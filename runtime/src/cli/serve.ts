@@ -1,0 +1,43 @@
+/** `ruth-model serve`: run the model server until SIGTERM/SIGINT. Exit 0 after a clean drain. */
+import { jsonLogger } from '../lifecycle/logger.js';
+import { serveOptionsFromEnv } from '../lifecycle/options.js';
+import { startServer, type RunningServer } from '../lifecycle/serve.js';
+import { runtimeVersion } from '../lifecycle/version.js';
+import { flags } from './args.js';
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const log = jsonLogger({ runtime_version: runtimeVersion() });
+  let running: RunningServer | null = null;
+  const abort = new AbortController();
+  let stopSignal: string | null = null;
+  const onSignal = (sig: string): void => {
+    if (stopSignal) return;
+    stopSignal = sig;
+    log('info', 'signal', { signal: sig });
+    abort.abort();
+    if (running) void running.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+
+  try {
+    const f = flags(argv, ['models-dir', 'socket-dir', 'model']);
+    const options = serveOptionsFromEnv({
+      ...process.env,
+      ...(f['models-dir'] ? { RUTH_MODELS_DIR: f['models-dir'] } : {}),
+      ...(f['socket-dir'] ? { RUTH_SOCKET_DIR: f['socket-dir'] } : {}),
+      ...(f.model ? { RUTH_MODEL_ID: f.model } : {}),
+    });
+    running = await startServer(options, log, abort.signal);
+  } catch (err) {
+    if (stopSignal) {
+      log('info', 'stopped before ready', { signal: stopSignal });
+      return 0;
+    }
+    const e = err as Error;
+    log('error', `cannot start: ${e.message}`, { error_type: e.name });
+    return 1;
+  }
+  // Serving: the process stays alive on the listening socket until a signal.
+  return new Promise<number>(() => undefined);
+}

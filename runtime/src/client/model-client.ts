@@ -1,0 +1,93 @@
+/**
+ * A keep-alive client: one connection, many requests, pipelined. The server
+ * answers in request order, so responses are matched to requests by
+ * position. A timeout breaks that pairing, so it fails every pending call
+ * and drops the connection; the next call reconnects.
+ */
+import net from 'node:net';
+import type { InferenceResponse } from '../api/wire.js';
+import { FrameDecoder, encodeFrame } from '../ipc/framing.js';
+import { ClientError, MAX_RESPONSE_BYTES } from './one-shot.js';
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface ModelClientOptions {
+  /** Per-request deadline in ms. Default 30 000. */
+  timeoutMs?: number;
+}
+
+export class ModelClient {
+  readonly socketPath: string;
+  readonly #timeoutMs: number;
+  #socket: net.Socket | null = null;
+  #decoder = new FrameDecoder(MAX_RESPONSE_BYTES);
+  readonly #pending: Pending[] = [];
+
+  constructor(socketPath: string, options: ModelClientOptions = {}) {
+    this.socketPath = socketPath;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** Requests sent whose responses have not arrived. */
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  request<T = InferenceResponse>(body: unknown): Promise<T> {
+    return this.send<T>(encodeFrame(JSON.stringify(body)));
+  }
+
+  /** Sends already-framed bytes (tests use it for malformed frames). */
+  send<T = unknown>(framed: Buffer): Promise<T> {
+    const sock = this.#connect();
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => this.#fail(new ClientError(`no response from ${this.socketPath} within ${this.#timeoutMs} ms`, 'TIMEOUT')), this.#timeoutMs);
+      this.#pending.push({ resolve: resolve as (v: unknown) => void, reject, timer });
+      sock.write(framed);
+    });
+  }
+
+  close(): void {
+    this.#socket?.end();
+    this.#socket = null;
+  }
+
+  #connect(): net.Socket {
+    if (this.#socket && !this.#socket.destroyed) return this.#socket;
+    const sock = net.connect(this.socketPath);
+    this.#decoder = new FrameDecoder(MAX_RESPONSE_BYTES);
+    sock.on('data', (chunk: Buffer) => {
+      for (const item of this.#decoder.push(chunk)) {
+        const next = this.#pending.shift();
+        if (!next) continue;
+        clearTimeout(next.timer);
+        if (item.kind !== 'message') next.reject(new ClientError(`bad response framing: ${item.error.message}`, 'PROTOCOL'));
+        else {
+          try {
+            next.resolve(JSON.parse(item.body.toString('utf8')));
+          } catch (err) {
+            next.reject(new ClientError(`response is not JSON: ${(err as Error).message}`, 'PROTOCOL'));
+          }
+        }
+      }
+    });
+    sock.on('error', (err: NodeJS.ErrnoException) => this.#fail(new ClientError(`${this.socketPath}: ${err.message}`, err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? 'CONNECT' : 'CLOSED', { cause: err }), sock));
+    sock.on('close', () => this.#fail(new ClientError(`${this.socketPath} closed the connection`, 'CLOSED'), sock));
+    this.#socket = sock;
+    return sock;
+  }
+
+  #fail(err: Error, sock: net.Socket | null = this.#socket): void {
+    if (sock !== this.#socket) return;
+    this.#socket?.destroy();
+    this.#socket = null;
+    for (const p of this.#pending.splice(0)) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+  }
+}

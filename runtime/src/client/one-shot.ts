@@ -1,0 +1,65 @@
+/**
+ * The one-shot call, as the platform's core makes it: connect, send one
+ * framed request, read one framed response, close.
+ */
+import net from 'node:net';
+import type { InferenceResponse } from '../api/wire.js';
+import { FrameDecoder, encodeFrame } from '../ipc/framing.js';
+
+/** Responses have no size limit on the wire; this only stops a runaway peer. */
+export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+export interface RequestOptions {
+  /** Whole-call deadline in ms (connect + send + answer). Default 30 000. */
+  timeoutMs?: number;
+}
+
+export class ClientError extends Error {
+  override name = 'ClientError';
+  constructor(
+    message: string,
+    readonly code: 'TIMEOUT' | 'CLOSED' | 'CONNECT' | 'PROTOCOL',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Sends `body` (an object, or raw bytes already framed by the caller's own
+ * choice when `raw` is a Buffer) and resolves with the parsed response.
+ */
+export function request<T = InferenceResponse>(socketPath: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return new Promise<T>((resolve, reject) => {
+    const decoder = new FrameDecoder(MAX_RESPONSE_BYTES);
+    const sock = net.connect(socketPath);
+    let settled = false;
+    const finish = (err: Error | null, value?: T): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sock.destroy();
+      if (err) reject(err);
+      else resolve(value as T);
+    };
+    const timer = setTimeout(() => finish(new ClientError(`no response from ${socketPath} within ${timeoutMs} ms`, 'TIMEOUT')), timeoutMs);
+    sock.once('connect', () => sock.write(Buffer.isBuffer(body) ? body : encodeFrame(JSON.stringify(body))));
+    sock.on('data', (chunk: Buffer) => {
+      for (const item of decoder.push(chunk)) {
+        if (item.kind === 'message') {
+          try {
+            finish(null, JSON.parse(item.body.toString('utf8')) as T);
+          } catch (err) {
+            finish(new ClientError(`response is not JSON: ${(err as Error).message}`, 'PROTOCOL'));
+          }
+        } else finish(new ClientError(`bad response framing: ${item.error.message}`, 'PROTOCOL'));
+        return;
+      }
+    });
+    sock.once('error', (err: NodeJS.ErrnoException) =>
+      finish(new ClientError(`${socketPath}: ${err.message}`, err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? 'CONNECT' : 'CLOSED', { cause: err })),
+    );
+    sock.once('close', () => finish(new ClientError(`${socketPath} closed the connection before answering`, 'CLOSED')));
+  });
+}

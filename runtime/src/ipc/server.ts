@@ -1,0 +1,88 @@
+/**
+ * The Unix-socket listener. It owns connections, not requests: each
+ * connection decodes its own requests and hands them to the MessageHandler.
+ * The accept loop never waits on inference.
+ */
+import net from 'node:net';
+import { unlink } from 'node:fs/promises';
+import { Connection, type MessageHandler } from './connection.js';
+import { applySocketPermissions, clearStaleSocket } from './socket-file.js';
+
+export interface IpcServerOptions {
+  socketPath: string;
+  handler: MessageHandler;
+  maxRequestBytes: number;
+  /** File mode of the socket, e.g. 0o600. */
+  mode: number;
+  /** Group name or gid that may also connect (with mode 0o660). */
+  group?: string;
+  /** Pending-connection queue; large so bursts of one-shot callers are never refused. */
+  backlog?: number;
+}
+
+export class IpcServer {
+  readonly socketPath: string;
+  readonly #options: IpcServerOptions;
+  readonly #server: net.Server;
+  readonly #connections = new Set<Connection>();
+
+  constructor(options: IpcServerOptions) {
+    this.#options = options;
+    this.socketPath = options.socketPath;
+    // allowHalfOpen: a caller that shuts down its write side still gets its answers.
+    this.#server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      const conn = new Connection(socket, options.handler, options.maxRequestBytes);
+      this.#connections.add(conn);
+      socket.once('close', () => this.#connections.delete(conn));
+    });
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Removes a stale socket, binds, and applies mode and group. */
+  async listen(): Promise<void> {
+    const { socketPath, mode, group } = this.#options;
+    await clearStaleSocket(socketPath);
+    // A umask matching the mode closes the window between bind and chmod.
+    const previous = process.umask(~mode & 0o777);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.#server.once('error', reject);
+        this.#server.listen({ path: socketPath, backlog: this.#options.backlog ?? 4096 }, () => {
+          this.#server.off('error', reject);
+          resolve();
+        });
+      });
+    } finally {
+      process.umask(previous);
+    }
+    await applySocketPermissions(socketPath, mode, group);
+  }
+
+  /** Stops accepting new connections; open ones keep being served. Removes the socket file. */
+  async stopAccepting(): Promise<void> {
+    if (!this.#server.listening) return;
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      // close() waits for every connection to end; we only want the listener gone.
+      setImmediate(resolve);
+    });
+    await unlink(this.socketPath).catch(() => undefined);
+  }
+
+  /** Resolves once every open connection has written all its pending responses. */
+  async whenIdle(): Promise<void> {
+    await Promise.all([...this.#connections].map((conn) => new Promise<void>((resolve) => conn.whenIdle(resolve))));
+  }
+
+  /** Ends every connection (after their pending writes) and forgets them. */
+  closeConnections(): void {
+    for (const conn of this.#connections) conn.end();
+  }
+
+  destroyConnections(): void {
+    for (const conn of this.#connections) conn.destroy();
+  }
+}
