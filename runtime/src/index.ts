@@ -8,3 +8,18 @@ export type * from './api/wire.js';
 export type * from './config/model-config.js';
 export { ERROR_CODES, type ErrorCode } from './errors/codes.js';
 export { RuntimeError, isRuntimeError } from './errors/runtime-error.js';
+// Frames, preprocessing and geometry (model authors map boxes back with these).
+export { frameLayout, normaliseFormat, FRAME_FORMATS, MAX_DIMENSION, type FrameFormat, type FrameLayout } from './frames/layout.js';
+export { readFrame, type Frame, type ReadFrameOptions } from './frames/read-frame.js';
+export { encodeFrame } from './frames/encode.js';
+export { encodeFrameMeta, parseFrameMeta, FRAME_META_SIZE, type FrameMetaHeader } from './frames/frame-meta.js';
+export { writeExportFrame } from './frames/write-export.js';
+export { preprocess, syntheticInput } from './preprocess/preprocess.js';
+export { computeGeometry, inputBoxToFrame, inputPointToFrame, framePointToInput } from './preprocess/geometry.js';
+// model.yaml, discovery and weights.
+export { loadModelConfig, validateModelConfig } from './config/load-model-config.js';
+export { ConfigError, formatConfigError, isConfigError, type ConfigIssue } from './config/config-error.js';
+export { discoverModels, type Discovery, type DiscoveredModel, type UnavailableModel } from './config/discover.js';
+export { verifyWeights, sha256File } from './config/verify-weights.js';
+export { fetchWeights, type FetchedWeight } from './config/fetch-weights.js';
+export { WeightError } from './config/weight-error.js';

@@ -1,0 +1,88 @@
+/**
+ * Discovery: every subfolder of the models folder holding a model.yaml is one
+ * model. Nothing unusable is silently skipped: each such folder is listed in
+ * `unavailable` with its reason. A model_id claimed by two folders makes both
+ * unavailable (the caller decides whether that is fatal; `ruth-model serve`
+ * refuses to start on it when it is the model to serve).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { formatConfigError } from './config-error.js';
+import { loadModelConfig } from './load-model-config.js';
+import type { ModelConfig } from './model-config.js';
+
+export interface DiscoveredModel {
+  dir: string;
+  config: ModelConfig;
+}
+
+export interface UnavailableModel {
+  dir: string;
+  reason: string;
+}
+
+export interface Discovery {
+  models: DiscoveredModel[];
+  unavailable: UnavailableModel[];
+  /** Usable but suspicious, e.g. a folder name that differs from its model_id. */
+  warnings: UnavailableModel[];
+}
+
+/** Why a loaded config cannot run here, or undefined. */
+function unusableReason(dir: string, config: ModelConfig): string | undefined {
+  const handler = resolve(dir, config.handler);
+  if (!existsSync(handler)) return `handler ${JSON.stringify(config.handler)} not found at ${handler} (is the model built?)`;
+  if (config.model_type === 'pytorch' && config.engine === undefined) {
+    return 'model_type pytorch needs an engine (tfjs or onnx): this runtime does not run PyTorch';
+  }
+  return undefined;
+}
+
+export function discoverModels(modelsDir: string): Discovery {
+  const root = resolve(modelsDir);
+  const result: Discovery = { models: [], unavailable: [], warnings: [] };
+  let entries: string[];
+  try {
+    entries = readdirSync(root).sort();
+  } catch (err) {
+    result.unavailable.push({ dir: root, reason: `models folder cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    return result;
+  }
+  for (const name of entries) {
+    const dir = join(root, name);
+    const file = join(dir, 'model.yaml');
+    try {
+      if (!statSync(dir).isDirectory() || !existsSync(file)) continue;
+    } catch {
+      continue;
+    }
+    let config: ModelConfig;
+    try {
+      config = loadModelConfig(file);
+    } catch (err) {
+      result.unavailable.push({ dir, reason: formatConfigError(err) });
+      continue;
+    }
+    const reason = unusableReason(dir, config);
+    if (reason !== undefined) {
+      result.unavailable.push({ dir, reason });
+      continue;
+    }
+    if (basename(dir) !== config.model_id) {
+      result.warnings.push({ dir, reason: `folder name ${JSON.stringify(basename(dir))} differs from model_id ${JSON.stringify(config.model_id)}` });
+    }
+    result.models.push({ dir, config });
+  }
+  // Two folders claiming one id: neither is trusted.
+  const byId = new Map<string, DiscoveredModel[]>();
+  for (const m of result.models) byId.set(m.config.model_id, [...(byId.get(m.config.model_id) ?? []), m]);
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    for (const m of group) {
+      const others = group.filter((o) => o !== m).map((o) => o.dir);
+      result.unavailable.push({ dir: m.dir, reason: `duplicate model_id ${JSON.stringify(id)}: also declared in ${others.join(', ')}` });
+    }
+    result.models = result.models.filter((m) => m.config.model_id !== id);
+  }
+  return result;
+}
