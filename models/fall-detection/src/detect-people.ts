@@ -1,0 +1,121 @@
+/**
+ * One frame → people: MoveNet on the upright input, then, only when needed,
+ * on the input turned a quarter each way, with the poses mapped back and
+ * duplicates merged.
+ *
+ * Rotation policy ("auto"): the turned passes cost one inference each, so
+ * they run only when the upright pass leaves doubt. A lying person usually
+ * still shows in the upright pass, as a weak or horizontal skeleton; so the
+ * turns run when some candidate at or above `probeScore` (below the
+ * reporting threshold) is not a clear upright person: it looks horizontal,
+ * or is only partly seen. Empty frames and frames of
+ * clearly upright people cost one pass.
+ */
+import { measureBody, type BodyGeometry } from './body-geometry.js';
+import { assessFall, looksHorizontal, type FallAssessment } from './fall-decision.js';
+import { decodePoses, type Pose } from './keypoints.js';
+import { rotateSquare, unturnPose, type Turn } from './rotate.js';
+
+export type RotationPolicy = 'auto' | 'always' | 'never';
+
+/** Runs MoveNet on one S×S×3 int32 image and returns its raw [1, 6, 56] output. */
+export type RunPose = (image: Int32Array) => Promise<Float32Array>;
+
+export interface Person {
+  pose: Pose;
+  body: BodyGeometry;
+  fall: FallAssessment;
+  pass: 'upright' | Turn;
+}
+
+export interface DetectOptions {
+  /** Person score floor for a pose to be reported. */
+  minScore: number;
+  /** Weaker candidates down to this score can trigger the turned passes. */
+  probeScore: number;
+  rotation: RotationPolicy;
+  /** Two poses overlapping more than this (keypoint-box IoU) are one person. */
+  mergeIou: number;
+}
+
+export interface DetectResult {
+  people: Person[];
+  passes: number;
+}
+
+export async function detectPeople(input: Uint8Array, size: number, run: RunPose, opts: DetectOptions, scratch?: Int32Array): Promise<DetectResult> {
+  const buf = scratch ?? new Int32Array(size * size * 3);
+  buf.set(input);
+  const candidates = toPeople(decodePoses(await run(buf), size, size), 'upright', Math.min(opts.probeScore, opts.minScore));
+  const upright = candidates.filter((p) => p.pose.score >= opts.minScore);
+  let passes = 1;
+  let all = upright;
+  if (needsTurn(candidates, opts)) {
+    for (const turn of ['cw', 'ccw'] as const) {
+      rotateSquare(input, size, turn, buf);
+      const poses = decodePoses(await run(buf), size, size).map((p) => unturnPose(p, size, turn));
+      all = all.concat(toPeople(poses, turn, opts.minScore));
+      passes++;
+    }
+  }
+  return { people: mergePeople(all, opts.mergeIou), passes };
+}
+
+function toPeople(poses: Pose[], pass: Person['pass'], minScore: number): Person[] {
+  return poses
+    .filter((pose) => pose.score >= minScore)
+    .map((pose) => {
+      const body = measureBody(pose);
+      return { pose, body, fall: assessFall(body), pass };
+    })
+    .filter((p) => p.body.box !== null);
+}
+
+function needsTurn(candidates: Person[], opts: DetectOptions): boolean {
+  if (opts.rotation !== 'auto') return opts.rotation === 'always';
+  const clearlyUpright = candidates.filter((p) => !p.fall.uncertain && !looksHorizontal(p.body));
+  return candidates.some((c) => {
+    if (clearlyUpright.includes(c)) return false;
+    // A weak echo of a clearly upright person (MoveNet often returns one) is no doubt.
+    return !clearlyUpright.some((u) => overlap(personBox(c), personBox(u)) > 0.5);
+  });
+}
+
+/** Intersection over the smaller box: catches a part-skeleton inside a whole one. */
+function overlap(a: readonly number[], b: readonly number[]): number {
+  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const smaller = Math.min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]));
+  return smaller > 0 ? (ix * iy) / smaller : 0;
+}
+
+/**
+ * Greedy NMS across passes: best first, drop any later one that overlaps it.
+ * "Best" is the model's person score weighted by how much of the body is
+ * seen, so a full skeleton from a turned pass beats a broken upright read.
+ */
+function mergePeople(people: Person[], iouLimit: number): Person[] {
+  const quality = (p: Person): number => p.pose.score * (0.5 + p.body.visible / 34);
+  const sorted = [...people].sort((a, b) => quality(b) - quality(a));
+  const kept: Person[] = [];
+  for (const p of sorted) {
+    if (kept.every((q) => iou(personBox(p), personBox(q)) <= iouLimit)) kept.push(p);
+  }
+  return kept;
+}
+
+/** The box used for a person: the model's box joined with the visible keypoints'. */
+export function personBox(p: Person): [number, number, number, number] {
+  const m = p.pose.box;
+  const k = p.body.box;
+  if (!k) return m;
+  return [Math.min(m[0], k[0]), Math.min(m[1], k[1]), Math.max(m[2], k[2]), Math.max(m[3], k[3])];
+}
+
+export function iou(a: readonly number[], b: readonly number[]): number {
+  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const inter = ix * iy;
+  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+  return union > 0 ? inter / union : 0;
+}

@@ -1,0 +1,99 @@
+/**
+ * fall-detection: MoveNet MultiPose finds people; body geometry decides, one
+ * frame at a time, who has fallen. One detection per person:
+ *   class `fall` (0) or `person` (1), confidence = the person score,
+ *   bbox in the original frame, 17 named keypoints, and `fall_score`.
+ */
+import { defineModel, inputBoxToFrame, inputPointToFrame, type Detection, type FrameGeometry, type InputTensor } from '@ruth-ai/model-runtime';
+import { detectPeople, personBox, type Person } from './detect-people.js';
+import { KEYPOINT_NAMES } from './keypoints.js';
+import { loadMoveNet, type MoveNet } from './movenet.js';
+import { PROBE_SCORE, readSettings, type Settings } from './settings.js';
+
+interface State {
+  net: MoveNet;
+  size: number;
+  /** Reused int32 input buffer: one per worker, requests run one at a time. */
+  scratch: Int32Array;
+}
+
+const CLASS_FALL = 0;
+const CLASS_PERSON = 1;
+
+function checkInput(input: InputTensor, size: number): Uint8Array {
+  if (!(input.data instanceof Uint8Array) || input.shape.join('x') !== `1x${size}x${size}x3`) {
+    throw new Error(`expected a uint8 [1, ${size}, ${size}, 3] input, got ${input.dtype} [${input.shape.join(', ')}]: check model.yaml input`);
+  }
+  return input.data;
+}
+
+function round(v: number, digits = 4): number {
+  const k = 10 ** digits;
+  return Math.round(v * k) / k;
+}
+
+function toDetection(p: Person, g: FrameGeometry, s: Settings): Detection {
+  const fall = !p.fall.uncertain && p.fall.fallScore >= s.fallThreshold;
+  return {
+    class_id: fall ? CLASS_FALL : CLASS_PERSON,
+    class_name: fall ? 'fall' : 'person',
+    confidence: round(Math.min(1, Math.max(0, p.pose.score))),
+    bbox: inputBoxToFrame(g, personBox(p)).map((v) => round(v)) as Detection['bbox'],
+    track_id: null,
+    fall_score: p.fall.fallScore,
+    keypoints: p.pose.keypoints.map((k, i) => {
+      const [x, y] = inputPointToFrame(g, k.x, k.y);
+      return { name: KEYPOINT_NAMES[i], x: round(x), y: round(y), score: round(k.score, 3) };
+    }),
+    // Diagnostics: which view found the person, and the geometry behind the call.
+    view: p.pass,
+    torso_angle: p.body.torsoAngle === null ? null : Math.round(p.body.torsoAngle),
+  };
+}
+
+export default defineModel<State>({
+  async load(ctx) {
+    const { width, height } = ctx.config.input ?? { width: 0, height: 0 };
+    if (width !== height || width % 32 !== 0) {
+      throw new Error(`model.yaml input must be square with a side that is a multiple of 32 (MoveNet, quarter turns); got ${width}x${height}`);
+    }
+    const json = ctx.weights.find((w) => w.endsWith('.json'));
+    const bin = ctx.weights.find((w) => w.endsWith('.bin'));
+    if (!json || !bin) throw new Error(`model.yaml weights must list movenet-multipose.json and .bin; got ${ctx.weights.join(', ')}`);
+    const net = await loadMoveNet(json, bin);
+    return { net, size: width, scratch: new Int32Array(width * width * 3) };
+  },
+
+  async warmup(state, input) {
+    // Compiles every kernel shape once, so the first real request is not slow.
+    await state.net.run(state.scratch.fill(0), state.size);
+    checkInput(input, state.size);
+  },
+
+  async infer(state, { input, config }) {
+    const settings = readSettings(config);
+    const data = checkInput(input, state.size);
+    const t0 = performance.now();
+    const run = (image: Int32Array): Promise<Float32Array> => state.net.run(image, state.size);
+    const { people, passes } = await detectPeople(data, state.size, run, {
+      minScore: settings.personThreshold,
+      probeScore: Math.min(PROBE_SCORE, settings.personThreshold),
+      rotation: settings.rotation,
+      mergeIou: settings.mergeIou,
+    }, state.scratch);
+    const detections = people.map((p) => toDetection(p, input.geometry, settings));
+    return {
+      detections,
+      metadata: {
+        people: detections.length,
+        falls: detections.filter((d) => d.class_id === CLASS_FALL).length,
+        pose_passes: passes,
+        pose_ms: round(performance.now() - t0, 3),
+      },
+    };
+  },
+
+  dispose(state) {
+    state.net.model.dispose();
+  },
+});
