@@ -1,0 +1,59 @@
+/**
+ * `npm run build`: builds every image from a clean clone.
+ *   1. make sure the base OS image exists (pull, or debootstrap + import);
+ *   2. regenerate docker-bake.json from the model folders;
+ *   3. `docker buildx bake all --load`: the runtime and one image per model.
+ *
+ *   npm run build                        everything
+ *   npm run build -- model-fall-detection  named bake targets/groups only
+ *
+ * BuildKit caches every step: a second run with no change rebuilds nothing,
+ * and a change in one model folder rebuilds only that model's image.
+ */
+import { $, argv, fs, path } from 'zx';
+import { ROOT } from './lib/models.js';
+
+const config = {
+  targets: argv._.length > 0 ? argv._.map(String) : ['all'],
+  bakeFiles: ['docker-bake.hcl', 'docker-bake.json'],
+  // npm in builds trusts this bundle (BuildKit secret); skipped when absent.
+  caBundle: process.env.CA_BUNDLE ?? '/etc/ssl/certs/ca-certificates.crt',
+};
+
+$.cwd = ROOT;
+$.verbose = true;
+
+// Preconditions
+const buildx = await $({ quiet: true })`docker buildx version`.nothrow();
+if (buildx.exitCode !== 0) {
+  throw new Error(`build: expected docker buildx (Docker 26 + buildx 0.13, see .ci/install-host.sh), but \`docker buildx version\` failed:\n${buildx.stderr}`);
+}
+if (!(await fs.pathExists(path.join(ROOT, 'node_modules/.bin/tsc')))) {
+  throw new Error('build: expected node_modules (run `npm ci` first), found none');
+}
+const caBundle = config.caBundle !== '' && (await fs.pathExists(config.caBundle)) ? config.caBundle : '';
+if (config.caBundle !== '' && caBundle === '') console.log(`build: CA bundle ${config.caBundle} not found; npm in builds uses its default CAs`);
+const revision = (await $({ quiet: true, nothrow: true })`git rev-parse HEAD`).stdout.trim() || 'unknown';
+const started = Date.now();
+
+// 1. Base OS image.
+await $`npx --no-install tsx scripts/ensure-base-image.ts`;
+
+// 2. docker-bake.json from model.yaml files.
+await $`npx --no-install tsx scripts/generate.ts`;
+
+// 3. Bake. Environment variables override the HCL variables of the same name.
+const files = config.bakeFiles.flatMap((f) => ['-f', f]);
+await $({ env: { ...process.env, CA_BUNDLE: caBundle, REVISION: revision } })`docker buildx bake ${files} --load ${config.targets}`;
+
+// Summary: what was built and how big it is.
+const bake = JSON.parse((await $({ quiet: true, env: { ...process.env, CA_BUNDLE: caBundle } })`docker buildx bake ${files} --print ${config.targets}`).stdout) as {
+  target: Record<string, { tags?: string[] }>;
+};
+console.log(`\nbuilt in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
+for (const [name, target] of Object.entries(bake.target)) {
+  for (const tag of target.tags ?? []) {
+    const size = (await $({ quiet: true, nothrow: true })`docker image inspect -f {{.Size}} ${tag}`).stdout.trim();
+    console.log(`  ${name.padEnd(24)} ${tag.padEnd(44)} ${size ? `${(Number(size) / 1e6).toFixed(1)} MB` : '(not loaded)'}`);
+  }
+}
