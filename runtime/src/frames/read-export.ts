@@ -17,13 +17,16 @@
  * times, then FRAME_TORN. Because the exporter never writes a file in place
  * (it renames fresh files), bytes read through one open fd are never mixed.
  *
- * Known limit of the exporter's protocol: if the exporter stalls between its
- * two renames within the file system's timestamp granularity, the new data
- * and the old header look consistent to any reader. The fix belongs in the
- * exporter (write meta first with a data generation, or one file); see
- * docs/model-yaml.md "Frames".
+ * The hard case is the exporter stalled between its two renames: new data
+ * under the old header, both stable, so re-reading proves nothing, and file
+ * timestamps are too coarse (one kernel tick) to order the two renames. On
+ * tmpfs (/dev/shm, where the exporter writes) inode numbers are handed out
+ * in creation order, and the exporter creates each frame's data file before
+ * its meta file and after the previous meta file. So a data inode higher
+ * than the meta inode means "data of a later frame": torn. On other file
+ * systems inode numbers carry no order and only the checks above apply.
  */
-import { closeSync, fstatSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, statSync, statfsSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { FRAME_META_SIZE, parseFrameMeta, type FrameMetaHeader } from './frame-meta.js';
@@ -73,6 +76,24 @@ function headerLayout(h: FrameMetaHeader, path: string): FrameLayout {
   return layout;
 }
 
+const TMPFS_MAGIC = 0x01021994;
+const tmpfsCache = new Map<string, boolean>();
+
+/** Whether inode numbers in dir follow creation order (tmpfs allocates them from a counter). */
+function inodesOrdered(dir: string): boolean {
+  let known = tmpfsCache.get(dir);
+  if (known === undefined) {
+    try {
+      known = statfsSync(dir).type === TMPFS_MAGIC;
+    } catch {
+      known = false;
+    }
+    if (tmpfsCache.size > 1024) tmpfsCache.clear();
+    tmpfsCache.set(dir, known);
+  }
+  return known;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -111,7 +132,7 @@ export function readExportFolder(dir: string, hooks?: ExportReadHooks): Frame {
       reason = 'frame.meta changed while frame.data was read';
     } else if (dataInoNow !== dataStat.ino) {
       reason = 'frame.data was replaced while it was read';
-    } else if (dataStat.ctimeNs > metaStat.ctimeNs) {
+    } else if (dataStat.ctimeNs > metaStat.ctimeNs || (dataStat.ino > metaStat.ino && inodesOrdered(dir))) {
       reason = 'frame.data is newer than frame.meta (the exporter is between its two renames)';
     } else if (dataStat.size < BigInt(header.dataSize) || got < layout.byteLength) {
       // Either the exporter is mid-update with a smaller frame, or the file
