@@ -4,7 +4,7 @@
  * Every frame the reader returns must be whole: all its bytes carry its
  * header's frame_id. FRAME_TORN is an acceptable answer; a torn frame is not.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,14 +54,14 @@ describe('readFrame against a concurrent exporter', () => {
     ['1080p frames', [[1920, 1080], [1920, 1080]]],
   ])('never returns a torn frame: %s', async (_name, sizes) => {
     const dir = join(root, `cam-${sizes[0][0]}`);
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(dir);
     const stop = new SharedArrayBuffer(4);
     const writer = new Worker(WRITER, { eval: true, workerData: { dir, stop, sizes } });
     const written = new Promise<number>((resolve) => writer.once('message', resolve));
     const counts = { ok: 0, torn: 0, other: 0, bad: 0 };
+    // Start reading once the first frame has landed (the worker takes a moment to start).
+    for (let i = 0; i < 500 && !existsSync(join(dir, 'frame.meta')); i++) await new Promise((r) => setTimeout(r, 10));
     const until = Date.now() + 1500;
-    await new Promise((r) => setTimeout(r, 50)); // let the first frame land
     while (Date.now() < until) {
       try {
         const f = readFrame(dir, { width: 1, height: 1, format: 'GRAY8' }, { allowedRoots: [root] });
@@ -71,7 +71,10 @@ describe('readFrame against a concurrent exporter', () => {
         else counts.ok++;
       } catch (err) {
         if (err instanceof RuntimeError && err.code === 'FRAME_TORN') counts.torn++;
-        else counts.other++;
+        else {
+          counts.other++;
+          if (counts.other === 1) console.error('unexpected error', err);
+        }
       }
     }
     Atomics.store(new Int32Array(stop), 0, 1);

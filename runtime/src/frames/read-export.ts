@@ -103,6 +103,7 @@ export function readExportFolder(dir: string, hooks?: ExportReadHooks): Frame {
   const metaPath = join(dir, 'frame.meta');
   const dataPath = join(dir, 'frame.data');
   let reason = '';
+  let shortHeader: Uint8Array | undefined;
   for (let attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
     if (attempt > 1) Atomics.wait(sleepCell, 0, 0, attempt - 1); // back off 1, 2, 3 ms: the exporter is mid-update
     const metaStat = readMeta(metaPath, metaBytes);
@@ -136,9 +137,12 @@ export function readExportFolder(dir: string, hooks?: ExportReadHooks): Frame {
       reason = 'frame.data is newer than frame.meta (the exporter is between its two renames)';
     } else if (dataStat.size < BigInt(header.dataSize) || got < layout.byteLength) {
       // Either the exporter is mid-update with a smaller frame, or the file
-      // really is short: retry, and if it stays so, say it is short.
+      // really is short. Short only if the same header says so twice running.
       reason = `frame.data holds ${dataStat.size} bytes but frame.meta says data_size ${header.dataSize}`;
-      if (attempt === MAX_READ_ATTEMPTS) throw new RuntimeError('FRAME_TOO_SHORT', `${tooShort(dataPath, Number(dataStat.size), layout)} (data_size ${header.dataSize})`);
+      if (shortHeader !== undefined && sameBytes(shortHeader, metaBytes)) {
+        throw new RuntimeError('FRAME_TOO_SHORT', `${tooShort(dataPath, Number(dataStat.size), layout)} (data_size ${header.dataSize})`);
+      }
+      shortHeader = metaBytes.slice();
     } else {
       // A file longer than data_size is fine: data_size is honoured and the tail ignored.
       return { layout, data: buf.subarray(0, layout.byteLength), frameId: header.frameId };
