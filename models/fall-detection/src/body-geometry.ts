@@ -17,6 +17,8 @@ export interface BodyGeometry {
   headAboveHips: number | null;
   /** Width / height of the box around the visible keypoints. */
   aspect: number | null;
+  /** Head above the shoulders by at least half the shoulder width: an upright upper body even when hips are out of view. */
+  headUp: boolean;
   /** Visible keypoints, 0..17. */
   visible: number;
   /** Mean score of the visible keypoints. */
@@ -71,6 +73,14 @@ export function measureBody(pose: Pose): BodyGeometry {
     headAboveHips = (hips.y - head.y) / trunkLength;
   }
 
+  let headUp = false;
+  const ls = k[KP.leftShoulder];
+  const rs = k[KP.rightShoulder];
+  if (head && ls.score >= VISIBLE && rs.score >= VISIBLE) {
+    const width = Math.max(dist(ls, rs), 1);
+    headUp = (ls.y + rs.y) / 2 - head.y >= 0.5 * width && Math.abs(ls.y - rs.y) < width;
+  }
+
   const seen = k.filter((p) => p.score >= VISIBLE);
   let box: BodyGeometry['box'] = null;
   let aspect: number | null = null;
@@ -79,7 +89,7 @@ export function measureBody(pose: Pose): BodyGeometry {
     if (seen.length >= 5) aspect = (box[2] - box[0]) / Math.max(box[3] - box[1], 1);
   }
   const meanScore = seen.length ? seen.reduce((s, p) => s + p.score, 0) / seen.length : 0;
-  return { torsoAngle, legAngle, headAboveHips, aspect, visible: seen.length, meanScore, box };
+  return { torsoAngle, legAngle, headAboveHips, aspect, headUp, visible: seen.length, meanScore, box };
 }
 
 function dist(a: Keypoint, b: Keypoint): number {

@@ -72,8 +72,11 @@ function toPeople(poses: Pose[], pass: Person['pass'], minScore: number): Person
 }
 
 function needsTurn(candidates: Person[], opts: DetectOptions): boolean {
+  if (process.env.FALL_DEBUG) console.log(candidates.map((c) => [c.pose.score.toFixed(3), c.fall.uncertain, c.body.headUp, c.body.visible, c.body.torsoAngle]));
   if (opts.rotation !== 'auto') return opts.rotation === 'always';
-  const clearlyUpright = candidates.filter((p) => !p.fall.uncertain && !looksHorizontal(p.body));
+  // An incomplete skeleton counts as upright only when it is a reportable
+  // person whose head sits above level shoulders (a portrait, hips out of view).
+  const clearlyUpright = candidates.filter((p) => (p.fall.uncertain ? p.body.headUp && p.pose.score >= opts.minScore : !looksHorizontal(p.body)));
   return candidates.some((c) => {
     if (clearlyUpright.includes(c)) return false;
     // A weak echo of a clearly upright person (MoveNet often returns one) is no doubt.

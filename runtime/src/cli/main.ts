@@ -10,6 +10,7 @@ type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 const COMMANDS: Record<string, Command> = {
   serve: { summary: 'serve the model in RUTH_MODELS_DIR on its Unix socket', run: async (a) => (await import('./serve.js')).serveCommand(a) },
   health: { summary: 'ask a running server for its health; exit 0 when ready [--socket PATH]', run: async (a) => (await import('./control.js')).healthCommand(a) },
+  infer: { summary: 'send a JPEG/PNG as a frame, print the answer, draw it [--image F --socket PATH --annotate OUT.png]', run: async (a) => (await import('./infer.js')).inferCommand(a) },
   describe: { summary: "print a running server's model description [--socket PATH]", run: async (a) => (await import('./control.js')).describeCommand(a) },
 };
 
