@@ -8,27 +8,28 @@ import type { InferenceRequest } from '../api/wire.js';
 import type { ModelConfig } from '../config/model-config.js';
 import type { ErrorCode } from '../errors/codes.js';
 
-export interface TaskInput {
-  request: InferenceRequest;
-}
-
 export type TaskResult =
   | { ok: true; detections: string; metadata: string }
   | { ok: false; code: ErrorCode; message: string };
 
-/** Sent to each worker once, at start. */
+/** Sent to each worker once, at start, as workerData. */
 export interface WorkerSetup {
   modelDir: string;
   config: ModelConfig;
   /** Absolute, sha256-verified weight paths. */
   weights: string[];
   allowedRoots: string[];
-  /** BroadcastChannel name on which workers report load success or failure. */
-  readyChannel: string;
-  /** Int32Array[1] over a SharedArrayBuffer: hands out worker ids. */
-  workerCounter: SharedArrayBuffer;
+  /** 0-based slot index; a replacement worker keeps its slot's id. */
+  workerId: number;
+  /** Int32Array[1]: the seq of the task the worker is running (0 = none). Read by the main thread after a crash. */
+  current: SharedArrayBuffer;
 }
 
-export type WorkerReport =
-  | { type: 'ready'; workerId: number; loadMs: number; warmupMs: number }
-  | { type: 'failed'; workerId: number; message: string };
+/** Main -> worker. */
+export type ToWorker = { type: 'run'; tasks: { seq: number; request: InferenceRequest }[] } | { type: 'close' };
+
+/** Worker -> main. */
+export type FromWorker =
+  | { type: 'ready'; loadMs: number; warmupMs: number }
+  | { type: 'failed'; message: string }
+  | { type: 'results'; results: { seq: number; result: TaskResult }[] };

@@ -1,19 +1,26 @@
 /**
- * The inference pool: piscina worker threads that each hold one loaded copy
- * of the model, behind an admission bound. Past the bound a caller gets
- * OVERLOADED at once: the queue never grows without limit.
+ * The inference pool: worker threads that each hold one loaded copy of the
+ * model, behind an admission bound. Past the bound a caller gets OVERLOADED
+ * at once: the queue never grows without limit.
  *
- * Failure mapping (the worker itself never throws; see task.ts):
- *   task aborted by the deadline  -> TIMEOUT (piscina ends that worker; a new one loads)
- *   worker exited or threw        -> WORKER_CRASHED (piscina replaces it)
+ * Requests admitted in one turn of the event loop are handed to idle workers
+ * in batches (one message per worker, not one per request): on a 2-core
+ * machine a thread wake-up costs more than a small request, so this is what
+ * makes thousands of requests per second possible. A worker only gets a new
+ * batch when idle, so a slow request never queues work behind it while
+ * another worker waits.
+ *
+ * Failures, each answered once, each affecting only its own request:
+ *   deadline passed       -> TIMEOUT (the thread is ended if it is stuck on that request)
+ *   thread exited/threw   -> WORKER_CRASHED for the running request; the rest of
+ *                            its batch is re-queued; a new thread loads the model
  */
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { BroadcastChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import type { InferenceRequest } from '../api/wire.js';
 import type { ModelConfig } from '../config/model-config.js';
-import type { TaskResult, WorkerReport, WorkerSetup } from './task.js';
+import type { QueuedTask } from './queued-task.js';
+import type { TaskResult } from './task.js';
+import { WorkerSlot, type SlotEvents } from './worker-slot.js';
 
 export interface WorkerPoolOptions {
   modelDir: string;
@@ -24,8 +31,8 @@ export interface WorkerPoolOptions {
   maxInFlight: number;
   timeoutMs: number;
   log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
-  /** Override for tests: the worker module to run. */
-  workerFile?: string;
+  /** Most requests handed to one worker at once. */
+  maxBatch?: number;
 }
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -33,38 +40,46 @@ const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
 export class WorkerPool {
   readonly workers: number;
   readonly maxInFlight: number;
-  #inFlight = 0;
   readonly #options: WorkerPoolOptions;
-  readonly #piscina: Piscina;
-  readonly #channel: BroadcastChannel;
-  #readyCount = 0;
-  #onReport: ((r: WorkerReport) => void) | null = null;
+  readonly #slots: WorkerSlot[];
+  readonly #queue: QueuedTask[] = [];
+  readonly #maxBatch: number;
+  #inFlight = 0;
+  #seq = 0;
+  #dispatchScheduled = false;
+  #closing = false;
+  #readyWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options;
     this.workers = options.workers;
     this.maxInFlight = options.maxInFlight;
-    const readyChannel = `ruth-pool-${randomUUID()}`;
-    this.#channel = new BroadcastChannel(readyChannel);
-    this.#channel.onmessage = (ev: unknown) => this.#report((ev as { data: WorkerReport }).data);
-    const setup: WorkerSetup = {
-      modelDir: options.modelDir,
-      config: options.config,
-      weights: options.weights,
-      allowedRoots: options.allowedRoots,
-      readyChannel,
-      workerCounter: new SharedArrayBuffer(4),
+    this.#maxBatch = options.maxBatch ?? 16;
+    const events: SlotEvents = {
+      ready: (slot, info) => {
+        options.log('info', 'worker ready', { worker: slot.id, load_ms: info.loadMs, warmup_ms: info.warmupMs });
+        this.#checkReady();
+        this.#dispatch();
+      },
+      loadFailed: (slot, message) => {
+        options.log('error', 'worker failed to load', { worker: slot.id, error: message });
+        this.#readyWaiter?.reject(new Error(`worker ${slot.id} could not load the model: ${message}`));
+        this.#readyWaiter = null;
+      },
+      results: (slot, results) => {
+        for (const { seq, result } of results) {
+          const task = slot.assigned.get(seq);
+          if (!task) continue;
+          slot.assigned.delete(seq);
+          this.#finish(task, result);
+        }
+        this.#dispatch();
+      },
+      died: (slot, reason, running, others, wasReady) => this.#onDied(slot, reason, running, others, wasReady),
     };
-    this.#piscina = new Piscina({
-      filename: options.workerFile ?? WORKER_FILE,
-      minThreads: options.workers,
-      maxThreads: options.workers,
-      // Never shrink: an idle worker holds a loaded model worth keeping.
-      idleTimeout: Number.MAX_SAFE_INTEGER,
-      workerData: setup,
-    });
-    // Errors not tied to a task (a worker dying between tasks) must not kill the process.
-    this.#piscina.on('error', (err: Error) => options.log('error', 'worker error', { error: err.message }));
+    const setup = { workerFile: WORKER_FILE, modelDir: options.modelDir, config: options.config, weights: options.weights, allowedRoots: options.allowedRoots };
+    this.#slots = Array.from({ length: options.workers }, (_, i) => new WorkerSlot(i, setup, events));
+    for (const slot of this.#slots) slot.start();
   }
 
   get inFlight(): number {
@@ -74,58 +89,104 @@ export class WorkerPool {
   /** Resolves when every worker has loaded and warmed up; rejects on the first load failure. */
   ready(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`workers not ready after ${timeoutMs} ms`)), timeoutMs);
-      this.#onReport = (r) => {
-        if (r.type === 'failed') {
-          clearTimeout(timer);
-          reject(new Error(`worker ${r.workerId} could not load the model: ${r.message}`));
-        } else if (this.#readyCount >= this.workers) {
-          clearTimeout(timer);
-          resolve();
-        }
+      const timer = setTimeout(() => reject(new Error(`workers not ready after ${timeoutMs} ms (RUTH_LOAD_TIMEOUT_MS)`)), timeoutMs);
+      this.#readyWaiter = {
+        resolve: () => (clearTimeout(timer), resolve()),
+        reject: (e) => (clearTimeout(timer), reject(e)),
       };
-      if (this.#readyCount >= this.workers) this.#onReport({ type: 'ready', workerId: -1, loadMs: 0, warmupMs: 0 });
+      this.#checkReady();
     });
   }
 
-  #report(r: WorkerReport): void {
-    if (r.type === 'ready') {
-      this.#readyCount++;
-      this.#options.log('info', 'worker ready', { worker: r.workerId, load_ms: r.loadMs, warmup_ms: r.warmupMs });
-    } else {
-      this.#options.log('error', 'worker failed to load', { worker: r.workerId, error: r.message });
+  #checkReady(): void {
+    if (this.#readyWaiter && this.#slots.every((s) => s.ready)) {
+      this.#readyWaiter.resolve();
+      this.#readyWaiter = null;
     }
-    this.#onReport?.(r);
   }
 
   /** Runs one validated request. Never rejects: every failure is a TaskResult with a code. */
   run(request: InferenceRequest): Promise<TaskResult> | TaskResult {
+    if (this.#closing) return { ok: false, code: 'SHUTTING_DOWN', message: 'the worker pool is closing' };
     if (this.#inFlight >= this.maxInFlight) {
       return { ok: false, code: 'OVERLOADED', message: `${this.#inFlight} requests in flight, the limit is ${this.maxInFlight} (RUTH_MAX_IN_FLIGHT)` };
     }
     this.#inFlight++;
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.#options.timeoutMs);
-    return (this.#piscina.run({ request }, { signal: abort.signal }) as Promise<TaskResult>).then(
-      (result) => {
-        clearTimeout(timer);
-        this.#inFlight--;
-        return result;
-      },
-      (err: Error) => {
-        clearTimeout(timer);
-        this.#inFlight--;
-        if (abort.signal.aborted) {
-          return { ok: false, code: 'TIMEOUT', message: `inference took longer than request_timeout_ms ${this.#options.timeoutMs}` } as const;
-        }
-        this.#options.log('error', 'worker crashed', { error: err.message });
-        return { ok: false, code: 'WORKER_CRASHED', message: `the worker running this request died (${err.message}); it has been replaced` } as const;
-      },
-    );
+    this.#seq = this.#seq >= 0x7ffffffe ? 1 : this.#seq + 1;
+    return new Promise<TaskResult>((resolve) => {
+      const task: QueuedTask = { seq: this.#seq, request, resolve, done: false, slot: -1, timer: undefined as unknown as NodeJS.Timeout };
+      task.timer = setTimeout(() => this.#onTimeout(task), this.#options.timeoutMs);
+      this.#queue.push(task);
+      // Wait for the rest of this event-loop turn: requests read together go together.
+      if (!this.#dispatchScheduled) {
+        this.#dispatchScheduled = true;
+        setImmediate(() => {
+          this.#dispatchScheduled = false;
+          this.#dispatch();
+        });
+      }
+    });
   }
 
+  #dispatch(): void {
+    if (this.#queue.length === 0) return;
+    const idle = this.#slots.filter((s) => s.ready && s.assigned.size === 0);
+    let left = idle.length;
+    for (const slot of idle) {
+      if (this.#queue.length === 0) break;
+      const n = Math.min(this.#maxBatch, Math.ceil(this.#queue.length / left--));
+      const batch = this.#queue.splice(0, n);
+      for (const t of batch) t.slot = slot.id;
+      slot.send(batch);
+    }
+  }
+
+  #finish(task: QueuedTask, result: TaskResult): void {
+    if (task.done) return;
+    task.done = true;
+    clearTimeout(task.timer);
+    this.#inFlight--;
+    task.resolve(result);
+  }
+
+  #onTimeout(task: QueuedTask): void {
+    if (task.done) return;
+    const result: TaskResult = { ok: false, code: 'TIMEOUT', message: `inference took longer than request_timeout_ms ${this.#options.timeoutMs}` };
+    if (task.slot === -1) {
+      this.#queue.splice(this.#queue.indexOf(task), 1);
+    } else {
+      const slot = this.#slots[task.slot]!;
+      if (slot.runningSeq() === task.seq) {
+        // Stuck on this very request: end the thread; its batch is re-queued.
+        slot.assigned.delete(task.seq);
+        this.#options.log('warn', 'request deadline passed; restarting its worker', { worker: slot.id, timeout_ms: this.#options.timeoutMs });
+        slot.kill();
+      }
+      // Otherwise it waits behind another request in that worker: answer now, ignore its late result.
+    }
+    this.#finish(task, result);
+  }
+
+  #onDied(slot: WorkerSlot, reason: string, running: QueuedTask | undefined, others: QueuedTask[], wasReady: boolean): void {
+    this.#options.log('error', 'worker died', { worker: slot.id, reason, in_flight_on_worker: others.length + (running ? 1 : 0) });
+    if (running) this.#finish(running, { ok: false, code: 'WORKER_CRASHED', message: `the worker running this request died (${reason}); it has been replaced` });
+    const requeue = others.filter((t) => !t.done);
+    for (const t of requeue) t.slot = -1;
+    this.#queue.unshift(...requeue);
+    if (this.#closing) return;
+    if (!wasReady) {
+      // Dying while loading would die again: do not restart in a loop.
+      this.#readyWaiter?.reject(new Error(`worker ${slot.id} died while loading the model: ${reason}`));
+      this.#readyWaiter = null;
+      return;
+    }
+    slot.start();
+  }
+
+  /** Disposes the model in every worker and ends the threads. Queued work is answered SHUTTING_DOWN. */
   async close(): Promise<void> {
-    this.#channel.close();
-    await this.#piscina.destroy();
+    this.#closing = true;
+    for (const t of this.#queue.splice(0)) this.#finish(t, { ok: false, code: 'SHUTTING_DOWN', message: 'the worker pool closed before this request ran' });
+    await Promise.all(this.#slots.map((s) => s.stop()));
   }
 }

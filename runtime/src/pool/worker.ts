@@ -1,27 +1,27 @@
 /**
- * The piscina worker module: one per worker thread. It imports the model's
- * handler, runs load() and warmup once, then serves tasks:
+ * The worker thread: one per pool slot. It imports the model's handler,
+ * runs load() and warmup once, then runs the batches the main thread sends:
  *   readFrame -> preprocess -> handler.infer -> validate -> JSON text.
- *
- * Piscina awaits the default export when it is a promise, so a worker only
- * takes tasks after its model has loaded.
+ * Tasks of a batch run one after another; results are posted in one message
+ * per turn of the event loop, so a burst of small requests costs one thread
+ * wake-up each way instead of one per request.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BroadcastChannel, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { MergedConfig, ModelDefinition } from '../api/model.js';
 import { isRuntimeError } from '../errors/runtime-error.js';
 import { readFrame } from '../frames/read-frame.js';
 import { preprocess, syntheticInput } from '../preprocess/preprocess.js';
 import { normaliseOutput } from './validate-output.js';
-import type { TaskInput, TaskResult, WorkerReport, WorkerSetup } from './task.js';
+import type { FromWorker, TaskResult, ToWorker, WorkerSetup } from './task.js';
+import type { InferenceRequest } from '../api/wire.js';
 
 const setup = workerData as WorkerSetup;
-const workerId = Atomics.add(new Int32Array(setup.workerCounter), 0, 1);
-const channel = new BroadcastChannel(setup.readyChannel);
-// The channel must not keep an idle worker alive; piscina owns its life.
-channel.unref();
-const report = (r: WorkerReport): void => channel.postMessage(r);
+const port = parentPort!;
+const current = new Int32Array(setup.current);
+const workerId = setup.workerId;
+const post = (m: FromWorker): void => port.postMessage(m);
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -32,16 +32,14 @@ function deepFreeze<T>(value: T): T {
 }
 
 const config = deepFreeze(setup.config);
-const defaults = { confidence_threshold: config.confidence_threshold, nms_iou_threshold: config.nms_iou_threshold };
+const defaults: MergedConfig = Object.freeze({ confidence_threshold: config.confidence_threshold, nms_iou_threshold: config.nms_iou_threshold });
 const readOptions = { allowedRoots: setup.allowedRoots };
 
 function log(msg: string, fields?: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, model_id: config.model_id, worker: workerId, ...fields })}\n`);
 }
 
-function ms(from: number, to: number): number {
-  return Math.round((to - from) * 1000) / 1000;
-}
+const ms = (from: number, to: number): number => Math.round((to - from) * 1000) / 1000;
 
 async function loadModel(): Promise<{ def: ModelDefinition; state: unknown }> {
   const file = path.resolve(setup.modelDir, config.handler);
@@ -54,59 +52,77 @@ async function loadModel(): Promise<{ def: ModelDefinition; state: unknown }> {
   const state = await def.load({ config, modelDir: setup.modelDir, weights: setup.weights, workerId, log });
   const t1 = performance.now();
   if (def.warmup) await def.warmup(state, syntheticInput(config.input));
-  report({ type: 'ready', workerId, loadMs: ms(t0, t1), warmupMs: ms(t1, performance.now()) });
+  post({ type: 'ready', loadMs: ms(t0, t1), warmupMs: ms(t1, performance.now()) });
   return { def, state };
 }
 
-async function init(): Promise<(task: TaskInput) => Promise<TaskResult>> {
+async function runOne(def: ModelDefinition, state: unknown, request: InferenceRequest): Promise<TaskResult> {
+  let stage: 'read' | 'preprocess' | 'infer' | 'output' = 'read';
+  try {
+    const t0 = performance.now();
+    const frame = readFrame(request.frame_reference, request.frame_metadata, readOptions);
+    const t1 = performance.now();
+    stage = 'preprocess';
+    const input = preprocess(frame, config.input);
+    const t2 = performance.now();
+    stage = 'infer';
+    const merged: MergedConfig = request.config ? Object.freeze({ ...defaults, ...request.config } as MergedConfig) : defaults;
+    const out = await def.infer(state, { request, input, config: merged });
+    const t3 = performance.now();
+    stage = 'output';
+    const { detections, metadata } = normaliseOutput(out);
+    const timings = { read_ms: ms(t0, t1), preprocess_ms: ms(t1, t2), inference_ms: ms(t2, t3), total_ms: ms(t0, performance.now()), device: 'cpu', worker: workerId };
+    return { ok: true, detections: JSON.stringify(detections), metadata: JSON.stringify(metadata ? { ...metadata, ...timings } : timings) };
+  } catch (err) {
+    if (isRuntimeError(err)) return { ok: false, code: err.code, message: err.message };
+    const message = err instanceof Error ? err.message : String(err);
+    if (stage === 'infer') return { ok: false, code: 'INFERENCE_FAILED', message: `handler threw: ${message}` };
+    if (stage === 'read') return { ok: false, code: 'FRAME_UNREADABLE', message: `frame ${request.frame_reference}: ${message}` };
+    return { ok: false, code: 'INTERNAL_ERROR', message: `${stage}: ${message}` };
+  }
+}
+
+async function main(): Promise<void> {
   let model: { def: ModelDefinition; state: unknown };
   try {
     model = await loadModel();
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    report({ type: 'failed', workerId, message });
-    // The pool stops on the report; until then answer tasks with the reason.
-    return async () => ({ ok: false, code: 'NOT_READY', message: `model failed to load: ${message}` });
+    post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+    return;
   }
   const { def, state } = model;
-
-  return async function run(task: TaskInput): Promise<TaskResult> {
-    const request = task.request;
-    let stage: 'read' | 'preprocess' | 'infer' | 'output' = 'read';
-    try {
-      const t0 = performance.now();
-      const frame = readFrame(request.frame_reference, request.frame_metadata, readOptions);
-      const t1 = performance.now();
-      stage = 'preprocess';
-      const input = preprocess(frame, config.input);
-      const t2 = performance.now();
-      stage = 'infer';
-      const merged: MergedConfig = request.config ? Object.freeze({ ...defaults, ...request.config } as MergedConfig) : defaults;
-      const out = await def.infer(state, { request, input, config: merged });
-      const t3 = performance.now();
-      stage = 'output';
-      const { detections, metadata } = normaliseOutput(out);
-      const timings = {
-        read_ms: ms(t0, t1),
-        preprocess_ms: ms(t1, t2),
-        inference_ms: ms(t2, t3),
-        total_ms: ms(t0, performance.now()),
-        device: 'cpu',
-        worker: workerId,
-      };
-      return {
-        ok: true,
-        detections: JSON.stringify(detections),
-        metadata: JSON.stringify(metadata ? { ...metadata, ...timings } : timings),
-      };
-    } catch (err) {
-      if (isRuntimeError(err)) return { ok: false, code: err.code, message: err.message };
-      const message = err instanceof Error ? err.message : String(err);
-      if (stage === 'infer') return { ok: false, code: 'INFERENCE_FAILED', message: `handler threw: ${message}` };
-      if (stage === 'read') return { ok: false, code: 'FRAME_UNREADABLE', message: `frame ${request.frame_reference}: ${message}` };
-      return { ok: false, code: 'INTERNAL_ERROR', message: `${stage}: ${message}` };
-    }
+  let outbox: { seq: number; result: TaskResult }[] = [];
+  let flushScheduled = false;
+  const flush = (): void => {
+    flushScheduled = false;
+    if (outbox.length === 0) return;
+    post({ type: 'results', results: outbox });
+    outbox = [];
   };
+  // Batches arrive in order and run in order, one task at a time.
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type === 'close') {
+      chain = chain.then(async () => {
+        flush();
+        await def.dispose?.(state);
+        port.close();
+      });
+      return;
+    }
+    chain = chain.then(async () => {
+      for (const task of msg.tasks) {
+        Atomics.store(current, 0, task.seq);
+        const result = await runOne(def, state, task.request);
+        Atomics.store(current, 0, 0);
+        outbox.push({ seq: task.seq, result });
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flush);
+        }
+      }
+    });
+  });
 }
 
-export default init();
+void main();

@@ -1,0 +1,40 @@
+/** Benchmark tables, and writing this runtime's section of docs/benchmarks.md between its markers. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import type { LoadResult } from './load.js';
+
+export const START = '<!-- runtime-bench:start -->';
+export const END = '<!-- runtime-bench:end -->';
+
+const SKELETON = `# Benchmarks
+
+Figures are measured on the machine named in each section; timings are noisy, so compare ratios within one run.
+
+${START}
+${END}
+
+<!-- model-bench:start -->
+<!-- model-bench:end -->
+`;
+
+export function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpu}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+export function table(results: LoadResult[]): string {
+  const rows = results.map((r) => {
+    const errs = Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(', ') || '0';
+    return `| ${r.concurrency} | ${r.rps.toLocaleString('en-US')} | ${r.p50_ms} | ${r.p99_ms} | ${r.refused} | ${errs} |`;
+  });
+  return ['| callers | requests/s | p50 ms | p99 ms | refused | error responses |', '|---:|---:|---:|---:|---:|---|', ...rows].join('\n');
+}
+
+/** Replaces only the text between our markers, creating the file (with both marker pairs) if absent. */
+export function writeSection(file: string, body: string): void {
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : SKELETON;
+  if (!text.includes(START) || !text.includes(END)) text = `${text.trimEnd()}\n\n${START}\n${END}\n`;
+  const before = text.slice(0, text.indexOf(START) + START.length);
+  const after = text.slice(text.indexOf(END));
+  writeFileSync(file, `${before}\n${body.trim()}\n${after}`);
+}

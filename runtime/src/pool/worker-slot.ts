@@ -1,0 +1,109 @@
+/**
+ * One pool slot: a worker thread holding one loaded copy of the model, and
+ * the tasks it has been given. When its thread dies, the slot reports which
+ * task was running (from shared memory) and which were not, and starts a
+ * replacement thread.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ModelConfig } from '../config/model-config.js';
+import type { FromWorker, TaskResult, ToWorker, WorkerSetup } from './task.js';
+import type { QueuedTask } from './queued-task.js';
+
+export interface SlotEvents {
+  ready(slot: WorkerSlot, info: { loadMs: number; warmupMs: number }): void;
+  loadFailed(slot: WorkerSlot, message: string): void;
+  results(slot: WorkerSlot, results: { seq: number; result: TaskResult }[]): void;
+  /** The thread died: `running` was executing, `others` had not been answered. */
+  died(slot: WorkerSlot, reason: string, running: QueuedTask | undefined, others: QueuedTask[], wasReady: boolean): void;
+}
+
+export interface SlotSetup {
+  workerFile: string;
+  modelDir: string;
+  config: ModelConfig;
+  weights: string[];
+  allowedRoots: string[];
+}
+
+export class WorkerSlot {
+  readonly id: number;
+  ready = false;
+  /** Tasks sent to this thread and not yet answered, by seq. */
+  readonly assigned = new Map<number, QueuedTask>();
+  #worker: Worker | null = null;
+  #current = new Int32Array(new SharedArrayBuffer(4));
+  #stopping = false;
+  readonly #setup: SlotSetup;
+  readonly #events: SlotEvents;
+
+  constructor(id: number, setup: SlotSetup, events: SlotEvents) {
+    this.id = id;
+    this.#setup = setup;
+    this.#events = events;
+  }
+
+  start(): void {
+    this.ready = false;
+    this.#current = new Int32Array(new SharedArrayBuffer(4));
+    const data: WorkerSetup = {
+      modelDir: this.#setup.modelDir,
+      config: this.#setup.config,
+      weights: this.#setup.weights,
+      allowedRoots: this.#setup.allowedRoots,
+      workerId: this.id,
+      current: this.#current.buffer as SharedArrayBuffer,
+    };
+    const worker = new Worker(this.#setup.workerFile, { workerData: data });
+    this.#worker = worker;
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'results') this.#events.results(this, msg.results);
+      else if (msg.type === 'ready') {
+        this.ready = true;
+        this.#events.ready(this, msg);
+      } else this.#events.loadFailed(this, msg.message);
+    });
+    let reason = 'worker exited';
+    worker.on('error', (err) => (reason = `uncaught in worker: ${err.message}`));
+    worker.on('exit', (code) => {
+      if (this.#worker !== worker) return;
+      this.#worker = null;
+      const wasReady = this.ready;
+      this.ready = false;
+      if (this.#stopping) return;
+      const seq = Atomics.load(this.#current, 0);
+      const running = seq === 0 ? undefined : this.assigned.get(seq);
+      if (running) this.assigned.delete(seq);
+      const others = [...this.assigned.values()];
+      this.assigned.clear();
+      this.#events.died(this, `${reason} (exit code ${code})`, running, others, wasReady);
+    });
+  }
+
+  send(tasks: QueuedTask[]): void {
+    for (const t of tasks) this.assigned.set(t.seq, t);
+    const msg: ToWorker = { type: 'run', tasks: tasks.map((t) => ({ seq: t.seq, request: t.request })) };
+    this.#worker!.postMessage(msg);
+  }
+
+  /** The seq of the task the thread is running now (0 = none). */
+  runningSeq(): number {
+    return Atomics.load(this.#current, 0);
+  }
+
+  /** Ends a stuck thread (a deadline passed); `died` fires and a replacement can start. */
+  kill(): void {
+    void this.#worker?.terminate();
+  }
+
+  /** Asks the thread to dispose the model and exit; terminates it after `graceMs`. */
+  async stop(graceMs = 2000): Promise<void> {
+    this.#stopping = true;
+    const worker = this.#worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ type: 'close' } satisfies ToWorker);
+    const timer = setTimeout(() => void worker.terminate(), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}

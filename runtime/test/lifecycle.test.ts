@@ -1,0 +1,142 @@
+/**
+ * Start-up and shutdown of the real `ruth-model serve`: drain on SIGTERM,
+ * clear failures when no model can be served, stale and live sockets.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { request } from '../src/client/one-shot.js';
+import { FrameDir, goodRequest } from './helpers/frames.js';
+import { RUNTIME_DIR, runCli, startServerProcess } from './helpers/spawn-server.js';
+
+const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'ruth-life-'));
+
+describe('lifecycle', { timeout: 30_000 }, () => {
+  it('SIGTERM with requests in flight: all answered, exit 0, socket removed, heartbeat stopped', async () => {
+    const frames = new FrameDir();
+    const server = await startServerProcess({ RUTH_WORKERS: '2' });
+    try {
+      const good = frames.nv12('g.nv12', 64, 48);
+      const inFlight = Array.from({ length: 6 }, () => request(server.socketPath, goodRequest(good, { config: { mode: 'sleep', ms: 400 } })));
+      await new Promise((r) => setTimeout(r, 100));
+      server.proc.kill('SIGTERM');
+      const answers = await Promise.all(inFlight);
+      expect(answers.map((a) => a.error)).toEqual(Array(6).fill(null));
+      const exit = await server.exited;
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(existsSync(server.socketPath)).toBe(false);
+      const hb = JSON.parse(readFileSync(server.heartbeatFile, 'utf8')) as Record<string, unknown>;
+      expect(hb.status).toBe('stopped');
+      expect(server.logs.some((l) => l.msg === 'stopped' && l.drained === true)).toBe(true);
+    } finally {
+      server.cleanup();
+      frames.cleanup();
+    }
+  });
+
+  it('answers SHUTTING_DOWN on an open keep-alive connection while draining', async () => {
+    const frames = new FrameDir();
+    const server = await startServerProcess({ RUTH_WORKERS: '1' });
+    try {
+      const good = frames.nv12('g.nv12', 64, 48);
+      const { ModelClient } = await import('../src/client/model-client.js');
+      const client = new ModelClient(server.socketPath);
+      const slow = client.request(goodRequest(good, { config: { mode: 'sleep', ms: 600 } }));
+      await new Promise((r) => setTimeout(r, 100));
+      server.proc.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 150));
+      const late = client.request(goodRequest(good));
+      expect((await slow).error).toBeNull();
+      expect((await late).error_code).toBe('SHUTTING_DOWN');
+      expect((await server.exited).code).toBe(0);
+    } finally {
+      server.cleanup();
+      frames.cleanup();
+    }
+  });
+
+  it('exits non-zero with one clear line when there is no model', async () => {
+    const empty = tmp();
+    const run = runCli(['serve'], { RUTH_MODELS_DIR: empty, RUTH_SOCKET_DIR: empty, RUTH_HEARTBEAT_DIR: empty });
+    const exit = await run.exited;
+    expect(exit.code).toBe(1);
+    const errors = run.logs.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.msg).toMatch(/no usable model/);
+    rmSync(empty, { recursive: true, force: true });
+  });
+
+  it('refuses a model that requires a GPU', async () => {
+    const dir = tmp();
+    const run = runCli(['serve'], { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models-gpu'), RUTH_SOCKET_DIR: dir, RUTH_HEARTBEAT_DIR: dir });
+    expect((await run.exited).code).toBe(1);
+    expect(JSON.stringify(run.logs)).toMatch(/requires a GPU/);
+    expect(existsSync(path.join(dir, 'vas_model_gpu-only.sock'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fails clearly when the handler cannot load, and leaves no socket', async () => {
+    const dir = tmp();
+    const run = runCli(['serve'], { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models'), RUTH_SOCKET_DIR: dir, RUTH_HEARTBEAT_DIR: dir, RUTH_WORKERS: '1', ECHO_LOAD_FAIL: '1' });
+    expect((await run.exited).code).toBe(1);
+    expect(run.logs.find((l) => l.level === 'error' && String(l.msg).startsWith('cannot start'))?.msg).toMatch(/load failed on purpose/);
+    expect(existsSync(path.join(dir, 'vas_model_echo.sock'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rejects a bad environment value naming the variable', async () => {
+    const dir = tmp();
+    const run = runCli(['serve'], { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models'), RUTH_SOCKET_DIR: dir, RUTH_WORKERS: 'lots' });
+    expect((await run.exited).code).toBe(1);
+    expect(JSON.stringify(run.logs)).toMatch(/RUTH_WORKERS must be a positive integer, got \\"lots\\"/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('removes a stale socket at start, but refuses to take over a live one', async () => {
+    const dir = tmp();
+    const sockPath = path.join(dir, 'vas_model_echo.sock');
+    // A stale socket: a process bound it and was killed, so nothing unlinked it.
+    const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sockPath)}, () => console.log('up'))`]);
+    await new Promise((r) => holder.stdout.once('data', r));
+    holder.kill('SIGKILL');
+    await new Promise((r) => holder.once('exit', r));
+    expect(existsSync(sockPath)).toBe(true);
+    const server = await startServerProcess({ RUTH_SOCKET_DIR: dir, RUTH_WORKERS: '1' });
+    try {
+      expect((await request<Record<string, unknown>>(server.socketPath, { op: 'health' })).status).toBe('ready');
+      const second = runCli(['serve'], { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models'), RUTH_SOCKET_DIR: dir, RUTH_HEARTBEAT_DIR: dir, RUTH_WORKERS: '1' });
+      expect((await second.exited).code).toBe(1);
+      expect(JSON.stringify(second.logs)).toMatch(/already listening/);
+      // The first server still serves.
+      expect((await request<Record<string, unknown>>(server.socketPath, { op: 'health' })).status).toBe('ready');
+    } finally {
+      await server.stop();
+      server.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('health and describe commands talk to the server; --version prints the package version', async () => {
+    const server = await startServerProcess({ RUTH_WORKERS: '1' });
+    try {
+      const health = runCli(['health', '--socket', server.socketPath]);
+      expect((await health.exited).code).toBe(0);
+      expect(health.logs[0]).toMatchObject({ op: 'health', status: 'ready' });
+      const env = { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models'), RUTH_SOCKET_DIR: server.dir };
+      const describeRun = runCli(['describe'], env);
+      expect((await describeRun.exited).code).toBe(0);
+      expect(describeRun.logs[0]).toMatchObject({ op: 'describe', model_id: 'echo' });
+      const version = runCli(['--version']);
+      await version.exited;
+      const pkg = JSON.parse(readFileSync(path.join(RUNTIME_DIR, 'package.json'), 'utf8')) as { version: string };
+      expect(version.logs[0]).toEqual({ raw: pkg.version });
+    } finally {
+      await server.stop();
+      server.cleanup();
+    }
+    const gone = runCli(['health', '--socket', '/tmp/ruth-no-such.sock']);
+    expect((await gone.exited).code).toBe(1);
+  });
+});

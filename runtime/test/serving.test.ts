@@ -1,0 +1,167 @@
+/**
+ * The serving floor of issue 2 against the real `ruth-model serve`:
+ * pipelining order, 256 concurrent one-shot callers, OVERLOADED, handler
+ * failures, worker crashes, deadlines, health/describe and the heartbeat.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelClient } from '../src/client/model-client.js';
+import { request } from '../src/client/one-shot.js';
+import { FrameDir, goodRequest } from './helpers/frames.js';
+import { startServerProcess, type ServerProcess } from './helpers/spawn-server.js';
+
+const frameIdOf = (body: Record<string, unknown>): number => (body.frame_metadata as { frame_id: number }).frame_id;
+
+describe('serving', { timeout: 30_000 }, () => {
+  let server: ServerProcess;
+  let frames: FrameDir;
+  let good: string;
+
+  beforeAll(async () => {
+    frames = new FrameDir();
+    good = frames.nv12('grey.nv12', 64, 48, 200);
+    server = await startServerProcess({ RUTH_WORKERS: '2' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    server?.cleanup();
+    frames?.cleanup();
+  });
+
+  it('logs one ready line with the agreed fields and binds the socket with mode 0600', () => {
+    expect(server.logs.filter((l) => l.msg === 'ready')).toHaveLength(1);
+    expect(server.ready).toMatchObject({ model_id: 'echo', runtime_version: '1.0.0', workers: 2 });
+    expect(typeof server.ready.startup_ms).toBe('number');
+    const st = statSync(server.socketPath);
+    expect(st.isSocket()).toBe(true);
+    expect(st.mode & 0o777).toBe(0o600);
+  });
+
+  it('runs the real frame through preprocess and returns contract-shaped detections', async () => {
+    const body = goodRequest(good);
+    const r = await request(server.socketPath, body);
+    expect(r).toMatchObject({ model_id: 'echo', camera_id: 'cam-1', frame_id: frameIdOf(body), error: null, error_code: null });
+    // bbox clamped to [0, 1]; confidence from model.yaml's confidence_threshold.
+    expect(r.detections).toEqual([{ class_id: 0, class_name: 'person', confidence: 0.4, bbox: [0, 0.2, 0.5, 1], track_id: null }]);
+    const m = r.metadata as Record<string, unknown>;
+    expect(m.shape).toEqual([1, 32, 32, 3]);
+    expect(m.weight).toBe('ruth test weight v1');
+    expect(m.warmups).toBe(1);
+    expect(m.device).toBe('cpu');
+    for (const k of ['read_ms', 'preprocess_ms', 'inference_ms', 'total_ms']) expect(typeof m[k]).toBe('number');
+    // Letterbox pad (114/255) plus the grey frame: the mean lies between the two levels.
+    expect(m.mean as number).toBeGreaterThan(0.4);
+    expect(m.mean as number).toBeLessThan(0.8);
+  });
+
+  it('merges request config over model.yaml defaults', async () => {
+    const r = await request(server.socketPath, goodRequest(good, { config: { confidence_threshold: 0.9 } }));
+    expect(r.detections[0]!.confidence).toBe(0.9);
+  });
+
+  it('answers pipelined keep-alive requests in request order', async () => {
+    const client = new ModelClient(server.socketPath, { timeoutMs: 10_000 });
+    // The first sleeps longest, so later ones finish first inside the pool.
+    const bodies = [300, 0, 150, 0, 50, 0].map((ms) => goodRequest(good, { config: { mode: 'sleep', ms } }));
+    const results = await Promise.all(bodies.map((b) => client.request(b)));
+    expect(results.map((r) => r.frame_id)).toEqual(bodies.map(frameIdOf));
+    expect(results.every((r) => r.error === null)).toBe(true);
+    client.close();
+  });
+
+  it('holds 256 concurrent one-shot callers: none refused, none lost', async () => {
+    const bodies = Array.from({ length: 256 }, () => goodRequest(good));
+    const results = await Promise.allSettled(bodies.map((b) => request(server.socketPath, b, { timeoutMs: 20_000 })));
+    const rejected = results.filter((r) => r.status === 'rejected');
+    expect(rejected).toEqual([]);
+    const answers = results.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof request>>>).value);
+    expect(answers.map((a) => a.frame_id)).toEqual(bodies.map(frameIdOf));
+    expect(answers.filter((a) => a.error !== null)).toEqual([]);
+  });
+
+  it('a handler that throws fails that request only (INFERENCE_FAILED)', async () => {
+    const [bad, ok] = await Promise.all([
+      request(server.socketPath, goodRequest(good, { config: { mode: 'throw' } })),
+      request(server.socketPath, goodRequest(good)),
+    ]);
+    expect(bad.error_code).toBe('INFERENCE_FAILED');
+    expect(bad.error).toMatch(/failed on purpose/);
+    expect(bad.detections).toEqual([]);
+    expect(ok.error).toBeNull();
+  });
+
+  it('an invalid handler result is INFERENCE_FAILED, never a malformed success', async () => {
+    const r = await request(server.socketPath, goodRequest(good, { config: { mode: 'bad-output' } }));
+    expect(r.error_code).toBe('INFERENCE_FAILED');
+    expect(r.detections).toEqual([]);
+  });
+
+  it('a worker that exits gives WORKER_CRASHED; others are unaffected and the worker is replaced', async () => {
+    const slow = request(server.socketPath, goodRequest(good, { config: { mode: 'sleep', ms: 200 } }));
+    const crashed = await request(server.socketPath, goodRequest(good, { config: { mode: 'crash' } }));
+    expect(crashed.error_code).toBe('WORKER_CRASHED');
+    expect((await slow).error).toBeNull();
+    const after = await Promise.all(Array.from({ length: 8 }, () => request(server.socketPath, goodRequest(good))));
+    expect(after.map((r) => r.error)).toEqual(Array(8).fill(null));
+    // Two workers answer again: the replacement loaded the model.
+    const health = await request<Record<string, unknown>>(server.socketPath, { op: 'health' });
+    expect(health.status).toBe('ready');
+  });
+
+  it('an uncaught exception in a worker thread gives WORKER_CRASHED', async () => {
+    const r = await request(server.socketPath, goodRequest(good, { config: { mode: 'crash-async' } }));
+    expect(r.error_code).toBe('WORKER_CRASHED');
+    expect((await request(server.socketPath, goodRequest(good))).error).toBeNull();
+  });
+
+  it('a request past request_timeout_ms gets TIMEOUT and the server recovers', async () => {
+    const r = await request(server.socketPath, goodRequest(good, { config: { mode: 'spin', ms: 4000 } }));
+    expect(r.error_code).toBe('TIMEOUT');
+    expect((await request(server.socketPath, goodRequest(good))).error).toBeNull();
+  });
+
+  it('health answers status and counters', async () => {
+    const h = await request<Record<string, unknown>>(server.socketPath, { op: 'health' });
+    expect(h).toMatchObject({ status: 'ready', model_id: 'echo', workers: 2, in_flight: 0, runtime_version: '1.0.0' });
+    expect(h.total_requests as number).toBeGreaterThan(256);
+    expect(h.total_errors as number).toBeGreaterThanOrEqual(5);
+    for (const k of ['avg_latency_ms', 'p50_latency_ms', 'p99_latency_ms', 'uptime_seconds']) expect(typeof h[k]).toBe('number');
+    expect(h.p99_latency_ms as number).toBeGreaterThanOrEqual(h.p50_latency_ms as number);
+  });
+
+  it('describe answers identity, input spec, classes and the runtime version', async () => {
+    const d = await request<Record<string, unknown>>(server.socketPath, { op: 'describe' });
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(d).toMatchObject({ model_id: 'echo', model_name: 'Echo test model', model_version: '1.0.0', classes: ['person'], supported_tasks: ['detection'], runtime_version: pkg.version });
+    expect(d.input).toMatchObject({ width: 32, height: 32, resize: 'letterbox', dtype: 'float32' });
+  });
+
+  it('writes the heartbeat file with the old keys', () => {
+    const hb = JSON.parse(readFileSync(server.heartbeatFile, 'utf8')) as Record<string, unknown>;
+    expect(hb).toMatchObject({ model_id: 'echo', status: 'ready' });
+    expect(Date.now() - Date.parse(hb.timestamp as string)).toBeLessThan(30_000);
+    for (const k of ['total_requests', 'total_errors', 'avg_latency_ms', 'uptime_seconds']) expect(typeof hb[k]).toBe('number');
+  });
+});
+
+describe('admission bound', { timeout: 30_000 }, () => {
+  it('past RUTH_MAX_IN_FLIGHT callers get OVERLOADED at once', async () => {
+    const frames = new FrameDir();
+    const server = await startServerProcess({ RUTH_WORKERS: '1', RUTH_MAX_IN_FLIGHT: '2' });
+    try {
+      const good = frames.nv12('g.nv12', 64, 48);
+      const slow = [0, 1].map(() => request(server.socketPath, goodRequest(good, { config: { mode: 'sleep', ms: 800 } })));
+      await new Promise((r) => setTimeout(r, 100));
+      const t0 = performance.now();
+      const over = await request(server.socketPath, goodRequest(good));
+      expect(over.error_code).toBe('OVERLOADED');
+      expect(performance.now() - t0).toBeLessThan(300);
+      expect((await Promise.all(slow)).map((r) => r.error)).toEqual([null, null]);
+      expect((await request(server.socketPath, goodRequest(good))).error).toBeNull();
+    } finally {
+      await server.stop();
+      server.cleanup();
+      frames.cleanup();
+    }
+  });
+});
