@@ -72,7 +72,6 @@ function toPeople(poses: Pose[], pass: Person['pass'], minScore: number): Person
 }
 
 function needsTurn(candidates: Person[], opts: DetectOptions): boolean {
-  if (process.env.FALL_DEBUG) console.log(candidates.map((c) => [c.pose.score.toFixed(3), c.fall.uncertain, c.body.headUp, c.body.visible, c.body.torsoAngle]));
   if (opts.rotation !== 'auto') return opts.rotation === 'always';
   // An incomplete skeleton counts as upright only when it is a reportable
   // person whose head sits above level shoulders (a portrait, hips out of view).

@@ -9,7 +9,7 @@ import type { RotationPolicy } from './detect-people.js';
 
 export const DEFAULT_FALL_THRESHOLD = 0.6;
 /** Weak upright-pass candidates down to this score may trigger the turned passes. */
-export const PROBE_SCORE = 0.001;
+export const PROBE_SCORE = 0.02;
 
 export interface Settings {
   personThreshold: number;

@@ -1,0 +1,57 @@
+/**
+ * Precision and recall of `fall`, and box quality, over golden cases.
+ * A returned `fall` is a true positive when it pairs (same class, IoU >= 0.5,
+ * each used once, best overlaps first) with an expected `fall`.
+ */
+import { iou, type ExpectedDetection, type ReturnedDetection } from '../../../../test/support/golden.js';
+
+export interface Tally {
+  tp: number;
+  fp: number;
+  fn: number;
+  /** IoU of every matched expected box (any class), for the IoU floor. */
+  ious: number[];
+}
+
+export function emptyTally(): Tally {
+  return { tp: 0, fp: 0, fn: 0, ious: [] };
+}
+
+/** Best-first pairing of expected and returned boxes of one class. */
+function pair(expected: ExpectedDetection[], returned: ReturnedDetection[], minIou: number): number[] {
+  const pairs: { e: number; r: number; v: number }[] = [];
+  expected.forEach((e, i) => returned.forEach((r, j) => {
+    const v = iou(e.bbox, r.bbox);
+    if (v >= minIou) pairs.push({ e: i, r: j, v });
+  }));
+  pairs.sort((a, b) => b.v - a.v);
+  const usedE = new Set<number>();
+  const usedR = new Set<number>();
+  const matched: number[] = [];
+  for (const p of pairs) {
+    if (usedE.has(p.e) || usedR.has(p.r)) continue;
+    usedE.add(p.e);
+    usedR.add(p.r);
+    matched.push(p.v);
+  }
+  return matched;
+}
+
+export function addCase(t: Tally, expected: ExpectedDetection[], returned: ReturnedDetection[]): void {
+  const expFall = expected.filter((d) => d.class_name === 'fall');
+  const gotFall = returned.filter((d) => d.class_name === 'fall');
+  const fallPairs = pair(expFall, gotFall, 0.5);
+  t.tp += fallPairs.length;
+  t.fp += gotFall.length - fallPairs.length;
+  t.fn += expFall.length - fallPairs.length;
+  // Box quality regardless of the fall call: is each labelled person found where labelled?
+  t.ious.push(...pair(expected, returned, 0.01));
+}
+
+export function summarise(t: Tally): { precision: number; recall: number; minIou: number; meanIou: number } {
+  const precision = t.tp + t.fp === 0 ? 1 : t.tp / (t.tp + t.fp);
+  const recall = t.tp + t.fn === 0 ? 1 : t.tp / (t.tp + t.fn);
+  const minIou = t.ious.length ? Math.min(...t.ious) : 0;
+  const meanIou = t.ious.length ? t.ious.reduce((s, v) => s + v, 0) / t.ious.length : 0;
+  return { precision, recall, minIou, meanIou };
+}
