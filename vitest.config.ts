@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // One `npm test` runs every project: the runtime's unit and socket tests, each
-// model's own tests, and the image tests that need a Docker engine.
+// model's own tests, the factory's own checks (generator, scaffold, CI files)
+// and the image tests that need a Docker engine.
 export default defineConfig({
   test: {
     projects: [
@@ -17,6 +18,26 @@ export default defineConfig({
           name: 'models',
           include: ['models/*/test/**/*.test.ts'],
           testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'factory',
+          include: ['test/factory/**/*.test.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'images',
+          include: ['test/images/**/*.test.ts'],
+          // Builds the images once (cached by BuildKit) and provides their tags.
+          globalSetup: ['test/images/global-setup.ts'],
+          // Containers are heavy on a 2-core machine: one file at a time.
+          fileParallelism: false,
+          env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -1,0 +1,126 @@
+/**
+ * Every model image, started hardened, answers real requests over its
+ * mounted socket. For each models/<id>/:
+ *   ready line -> hardening -> Docker health -> health/describe ops ->
+ *   golden fixtures (real photos as NV12 in shared memory) -> a bad frame
+ *   path -> SIGTERM drains, exits 0, removes its socket.
+ */
+import { existsSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StartedTestContainer } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { request } from '../../runtime/dist/client/one-shot.js';
+import { RUNTIME_UID, docker, makeSharedDirs, modelContainer, type SharedDirs } from '../support/containers.js';
+import { frameFromImage } from '../support/frames.js';
+import { loadGoldenCases, matchDetections, type ReturnedDetection } from '../support/golden.js';
+
+type Json = Record<string, unknown>;
+const runtimeVersion = inject('runtimeVersion');
+
+for (const image of inject('modelImages')) {
+  describe(`model image ${image.tag}`, { timeout: 60_000 }, () => {
+    const cases = loadGoldenCases(image.modelDir);
+    let dirs: SharedDirs;
+    let container: StartedTestContainer | undefined;
+    let logs = '';
+    let socket: string;
+
+    beforeAll(async () => {
+      dirs = makeSharedDirs(`ruth-test-${image.id}`);
+      socket = join(dirs.socketDir, `vas_model_${image.id}.sock`);
+      container = await modelContainer(image.tag, dirs)
+        .withLogConsumer((stream) => stream.on('data', (chunk: Buffer) => (logs += chunk.toString())))
+        .start();
+    }, 180_000);
+
+    afterAll(async () => {
+      if (container) await docker('rm', '-f', container.getId()).catch(() => undefined);
+      dirs?.cleanup();
+    });
+
+    const infer = async (frameFile: string, frame: { width: number; height: number; format: string }, frameId: number, config: Json | null = null) =>
+      request<Json>(socket, {
+        frame_reference: frameFile,
+        frame_metadata: { frame_id: frameId, width: frame.width, height: frame.height, format: frame.format, timestamp: Date.now() / 1000 },
+        camera_id: 'cam-image-test',
+        model_id: image.id,
+        timestamp: Date.now() / 1000,
+        config,
+      });
+
+    it('logs exactly one ready line naming the model, socket and runtime version', () => {
+      const ready = logs.split('\n').filter((l) => l.includes('"msg":"ready"'));
+      expect(ready).toHaveLength(1);
+      const line = JSON.parse(ready[0]) as Json;
+      expect(line).toMatchObject({ model_id: image.id, socket: `/tmp/vas_model_${image.id}.sock`, runtime_version: runtimeVersion });
+      expect(line.workers).toBeGreaterThanOrEqual(1);
+      // The socket is on the host, created by the container's non-root user.
+      expect(statSync(socket).isSocket()).toBe(true);
+      expect(statSync(socket).uid).toBe(RUNTIME_UID);
+    });
+
+    it('runs hardened: non-root, read-only root, no capabilities, no network', async () => {
+      const [info] = JSON.parse(await docker('inspect', container!.getId())) as [
+        { Config: { User: string }; HostConfig: { ReadonlyRootfs: boolean; CapDrop: string[]; NetworkMode: string; SecurityOpt: string[] } },
+      ];
+      expect(info.Config.User).toMatch(/^10001(:10001)?$/);
+      expect(info.HostConfig).toMatchObject({ ReadonlyRootfs: true, CapDrop: ['ALL'], NetworkMode: 'none' });
+      expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
+      const write = await container!.exec(['sh', '-c', 'touch /opt/ruth-ai/x 2>&1; id -u']);
+      expect(write.output).toMatch(/Read-only file system/);
+      expect(write.output.trim().split('\n').pop()).toBe(String(RUNTIME_UID));
+    });
+
+    it('is reported healthy by Docker (HEALTHCHECK runs ruth-model health)', async () => {
+      const status = (await docker('inspect', '-f', '{{.State.Health.Status}}', container!.getId())).trim();
+      expect(status).toBe('healthy');
+    });
+
+    it('answers the health and describe ops', async () => {
+      const health = await request<Json>(socket, { op: 'health' });
+      expect(health).toMatchObject({ op: 'health', status: 'ready' });
+      const described = await request<Json>(socket, { op: 'describe' });
+      expect(described).toMatchObject({ op: 'describe', model_id: image.id, model_version: image.version, runtime_version: runtimeVersion, status: 'ready' });
+    });
+
+    it('has golden fixtures', () => {
+      expect(cases.length, `${image.modelDir}/test/golden/*.json`).toBeGreaterThan(0);
+    });
+
+    for (const [index, golden] of cases.entries()) {
+      it(`golden ${golden.name}: ${golden.description}`, async () => {
+        const frame = await frameFromImage(golden.image, golden.format);
+        const file = join(dirs.shmDir, `${golden.name}.${golden.format.toLowerCase()}`);
+        writeFileSync(file, frame.bytes);
+        chmodSync(file, 0o644);
+        const frameId = 1000 + index;
+        const res = await infer(file, frame, frameId, golden.config);
+        expect(res).toMatchObject({ model_id: image.id, camera_id: 'cam-image-test', frame_id: frameId });
+        expect(res.error_code ?? null, String(res.error)).toBe(golden.expect.error_code);
+        if (golden.expect.error_code === null) {
+          expect(res.error).toBeNull();
+          expect(matchDetections(golden.expect.detections, res.detections as ReturnedDetection[], golden.expect.exact_count)).toEqual([]);
+        } else {
+          expect(res.detections).toEqual([]);
+        }
+      });
+    }
+
+    it('refuses a frame outside shared memory with PATH_NOT_ALLOWED and keeps serving', async () => {
+      const res = await infer('/etc/passwd', { width: 4, height: 2, format: 'NV12' }, 7);
+      expect(res).toMatchObject({ frame_id: 7, error_code: 'PATH_NOT_ALLOWED', detections: [] });
+      expect(await request<Json>(socket, { op: 'health' })).toMatchObject({ status: 'ready' });
+    });
+
+    it('drains on SIGTERM: exits 0 within the drain deadline and removes its socket', async () => {
+      const id = container!.getId();
+      const started = Date.now();
+      await docker('kill', '--signal', 'TERM', id);
+      const exitCode = (await docker('wait', id)).trim();
+      const elapsed = Date.now() - started;
+      expect(exitCode).toBe('0');
+      expect(elapsed).toBeLessThan(5_000 + 2_000); // RUTH_DRAIN_TIMEOUT_MS + process exit
+      expect(existsSync(socket)).toBe(false);
+    });
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Golden fixtures: models/<id>/test/golden/<case>.json. Each names a real
+ * photo, the frame format to send it as, an optional per-request config and
+ * the expected answer. The matcher pairs every expected detection with a
+ * distinct returned one of the same class and IoU >= min_iou (best pairs
+ * first), and with exact_count no extra detections are allowed.
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+export type Box = [number, number, number, number];
+
+export interface ExpectedDetection {
+  class_name: string;
+  bbox: Box;
+  min_iou?: number;
+}
+
+export interface GoldenCase {
+  name: string;
+  file: string;
+  description: string;
+  /** Absolute path of the JPEG/PNG. */
+  image: string;
+  format: string;
+  config: Record<string, unknown> | null;
+  expect: {
+    error_code: string | null;
+    detections: ExpectedDetection[];
+    exact_count: boolean;
+  };
+}
+
+export interface ReturnedDetection {
+  class_name: string;
+  bbox: number[];
+  confidence?: number;
+}
+
+const DEFAULT_MIN_IOU = 0.5;
+
+export function loadGoldenCases(modelDir: string): GoldenCase[] {
+  const dir = join(modelDir, 'test', 'golden');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const file = join(dir, f);
+      const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<GoldenCase> & { image?: string; expect?: Partial<GoldenCase['expect']> };
+      if (typeof raw.image !== 'string') throw new Error(`${file}: "image" must name a JPEG or PNG relative to this file`);
+      return {
+        name: basename(f, '.json'),
+        file,
+        description: raw.description ?? '',
+        image: resolve(dirname(file), raw.image),
+        format: raw.format ?? 'NV12',
+        config: raw.config ?? null,
+        expect: {
+          error_code: raw.expect?.error_code ?? null,
+          detections: raw.expect?.detections ?? [],
+          exact_count: raw.expect?.exact_count ?? true,
+        },
+      };
+    });
+}
+
+export function iou(a: readonly number[], b: readonly number[]): number {
+  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  const inter = ix * iy;
+  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Problems found, in words; an empty list means the answer matches. */
+export function matchDetections(expected: readonly ExpectedDetection[], returned: readonly ReturnedDetection[], exactCount: boolean): string[] {
+  const pairs: { e: number; r: number; iou: number }[] = [];
+  expected.forEach((exp, e) => {
+    returned.forEach((got, r) => {
+      if (got.class_name !== exp.class_name) return;
+      const v = iou(exp.bbox, got.bbox);
+      if (v >= (exp.min_iou ?? DEFAULT_MIN_IOU)) pairs.push({ e, r, iou: v });
+    });
+  });
+  // Best overlaps first: a greedy assignment that is optimal for the
+  // well-separated boxes fixtures have.
+  pairs.sort((x, y) => y.iou - x.iou);
+  const usedE = new Set<number>();
+  const usedR = new Set<number>();
+  for (const p of pairs) {
+    if (usedE.has(p.e) || usedR.has(p.r)) continue;
+    usedE.add(p.e);
+    usedR.add(p.r);
+  }
+  const problems: string[] = [];
+  expected.forEach((exp, e) => {
+    if (usedE.has(e)) return;
+    const best = returned
+      .filter((r) => r.class_name === exp.class_name)
+      .map((r) => iou(exp.bbox, r.bbox))
+      .reduce((m, v) => Math.max(m, v), 0);
+    problems.push(`expected ${exp.class_name} at [${exp.bbox.map((v) => v.toFixed(3)).join(', ')}] (min IoU ${exp.min_iou ?? DEFAULT_MIN_IOU}); best ${exp.class_name} IoU was ${best.toFixed(3)}`);
+  });
+  if (exactCount && returned.length !== expected.length) {
+    const extra = returned.filter((_, r) => !usedR.has(r)).map((r) => `${r.class_name}@[${r.bbox.map((v) => v.toFixed(3)).join(', ')}]`);
+    problems.push(`expected exactly ${expected.length} detection(s), got ${returned.length}${extra.length ? `; unmatched: ${extra.join(' ')}` : ''}`);
+  }
+  return problems;
+}
