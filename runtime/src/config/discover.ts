@@ -84,5 +84,6 @@ export function discoverModels(modelsDir: string): Discovery {
     }
     result.models = result.models.filter((m) => m.config.model_id !== id);
   }
+  result.warnings = result.warnings.filter((w) => result.models.some((m) => m.dir === w.dir));
   return result;
 }

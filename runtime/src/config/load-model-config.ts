@@ -46,18 +46,20 @@ function ajvIssue(e: ErrorObject, data: unknown, loc: YamlLocator): ConfigIssue 
       return { path: formatPath(path), line: loc.line(path), message: `must be one of ${allowed}, got ${show(valueAt(data, path))}` };
     }
     case 'not':
-      if (path.length === 0) {
-        const rr: PathSegment[] = ['resource_requirements'];
-        return {
-          path: 'resource_requirements',
-          line: loc.line(rr, 'gpu_required') ?? loc.line(rr),
-          message: 'gpu_required and cpu_fallback_allowed cannot both be true (cpu_fallback_allowed defaults to true: set it to false for a GPU-only model)',
-        };
-      }
+      if (path.length === 0) return gpuIssue(loc);
       return { path: formatPath(path), line: loc.line(path), message: e.message ?? 'is invalid' };
     default:
       return { path: formatPath(path), line: loc.line(path), message: `${e.message ?? 'is invalid'}, got ${show(valueAt(data, path))}` };
   }
+}
+
+function gpuIssue(loc: YamlLocator): ConfigIssue {
+  const rr: PathSegment[] = ['resource_requirements'];
+  return {
+    path: 'resource_requirements',
+    line: loc.line(rr, 'gpu_required') ?? loc.line(rr),
+    message: 'gpu_required and cpu_fallback_allowed cannot both be true (cpu_fallback_allowed defaults to true: set it to false for a GPU-only model)',
+  };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -87,18 +89,28 @@ export function validateModelConfig(file: string, data: Record<string, unknown>,
   const loc = new YamlLocator(text);
   const validate = modelValidator();
   const issues: ConfigIssue[] = [];
+  // input defaults to the old expected_resolution, as the old runtime sized
+  // its input; filled before validation so ajv applies the input defaults.
+  const derivedInput = data.input === undefined;
+  if (derivedInput) {
+    const er = data.expected_resolution === undefined ? [640, 640] : data.expected_resolution;
+    if (Array.isArray(er) && er.length === 2) data.input = { width: er[0], height: er[1] };
+  }
   if (!validate(data)) {
-    for (const e of validate.errors ?? []) issues.push(ajvIssue(e, data, loc));
+    for (const e of validate.errors ?? []) {
+      const issue = ajvIssue(e, data, loc);
+      if (derivedInput && issue.path.startsWith('input')) {
+        issues.push({ path: 'expected_resolution', line: loc.line(['expected_resolution']), message: `is the input size when input is absent, so ${issue.path} ${issue.message}` });
+      } else {
+        issues.push(issue);
+      }
+    }
     throw new ConfigError(file, dedupe(issues));
   }
-  // input defaults to the old expected_resolution, as the old runtime sized its input.
-  if (data.input === undefined) {
-    const resolution = data.expected_resolution as [number, number];
-    data.input = { width: resolution[0], height: resolution[1] };
-    if (!validate(data)) {
-      const path: PathSegment[] = ['expected_resolution'];
-      throw new ConfigError(file, [{ path: 'expected_resolution', line: loc.line(path), message: `is used as the input size when input is absent, and must then be at most 8192 each, got ${show(resolution)}` }]);
-    }
+  const rr = data.resource_requirements as { gpu_required: boolean; cpu_fallback_allowed: boolean };
+  if (rr.gpu_required && rr.cpu_fallback_allowed) {
+    // Checked after defaults: cpu_fallback_allowed defaults to true.
+    issues.push(gpuIssue(loc));
   }
   const weights = data.model_weights;
   if (typeof weights === 'string') {

@@ -1,0 +1,167 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, formatConfigError } from '../src/config/config-error.js';
+import { loadModelConfig } from '../src/config/load-model-config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ruth-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SHA = 'a'.repeat(64);
+const MINIMAL = `model_id: demo
+model_name: Demo
+model_version: 1.2.3
+runtime: ^1.0.0
+engine: onnx
+handler: dist/handler.js
+weights:
+  - path: weights/model.onnx
+    sha256: ${SHA}
+`;
+
+let n = 0;
+function write(text: string): string {
+  const sub = join(dir, `m${n++}`);
+  mkdirSync(sub);
+  const file = join(sub, 'model.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+function failure(text: string): ConfigError {
+  const file = write(text);
+  try {
+    loadModelConfig(file);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    const e = err as ConfigError;
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.file).toBe(file);
+    expect(e.message).toContain(file);
+    return e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadModelConfig', () => {
+  it('applies every default and fills input from expected_resolution', () => {
+    const c = loadModelConfig(write(MINIMAL));
+    expect(c).toMatchObject({
+      model_id: 'demo',
+      supported_tasks: [],
+      input_format: 'NV12',
+      expected_resolution: [640, 640],
+      resource_requirements: { gpu_required: false, cpu_fallback_allowed: true },
+      confidence_threshold: 0.5,
+      nms_iou_threshold: null,
+      output_schema: {},
+      request_timeout_ms: 10000,
+      classes: [],
+      input: { width: 640, height: 640, resize: 'letterbox', dtype: 'float32', layout: 'nhwc', channel_order: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], pad_value: 114 },
+    });
+    expect(c.workers).toBeUndefined();
+  });
+
+  it('returns a deeply frozen config', () => {
+    const c = loadModelConfig(write(MINIMAL));
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.input)).toBe(true);
+    expect(Object.isFrozen(c.weights[0])).toBe(true);
+    expect(() => {
+      (c.input as { width: number }).width = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('keeps the old fields working', () => {
+    const file = write(`${MINIMAL}description: old style
+author: someone
+license: MIT
+supported_tasks: [fall_detection]
+input_format: nv12
+expected_resolution: [320, 240]
+resource_requirements:
+  gpu_required: false
+  gpu_memory_mb: null
+model_type: pytorch
+model_weights: legacy.pt
+confidence_threshold: 0.7
+nms_iou_threshold: 0.45
+output_schema:
+  type: detection
+  classes: 2
+  class_names: [fall, person]
+`);
+    writeFileSync(join(file, '..', 'legacy.pt'), 'x');
+    const c = loadModelConfig(file);
+    expect(c).toMatchObject({ model_type: 'pytorch', confidence_threshold: 0.7, nms_iou_threshold: 0.45, input: { width: 320, height: 240 } });
+    expect(c.output_schema).toEqual({ type: 'detection', classes: 2, class_names: ['fall', 'person'] });
+  });
+
+  it('keeps an explicit input block', () => {
+    const c = loadModelConfig(write(`${MINIMAL}input: { width: 256, height: 192, resize: stretch, dtype: uint8, layout: nchw, channel_order: bgr }\n`));
+    expect(c.input).toMatchObject({ width: 256, height: 192, resize: 'stretch', dtype: 'uint8', layout: 'nchw', channel_order: 'bgr', pad_value: 114 });
+  });
+
+  it('refuses an expected_resolution too big to be the input size, pointing at it', () => {
+    const e = failure(`${MINIMAL}expected_resolution: [1920, 10000]\n`);
+    expect(e.issues[0]).toMatchObject({ path: 'expected_resolution', line: 10 });
+    expect(e.issues[0].message).toMatch(/input size when input is absent, so input.height must be <= 8192/);
+    expect(loadModelConfig(write(`${MINIMAL}expected_resolution: [1920, 10000]\ninput: { width: 640, height: 640 }\n`)).expected_resolution).toEqual([1920, 10000]);
+  });
+
+  it('names path and line of a bad value', () => {
+    const e = failure(MINIMAL.replace(`sha256: ${SHA}`, 'sha256: not-a-hash'));
+    expect(e.issues[0]).toMatchObject({ path: 'weights[0].sha256', line: 9 });
+    expect(formatConfigError(e)).toMatch(/model\.yaml:9: weights\[0\]\.sha256: must match pattern .*got "not-a-hash"$/);
+  });
+
+  it('names a missing required field', () => {
+    const e = failure(MINIMAL.replace('handler: dist/handler.js\n', ''));
+    expect(e.issues).toEqual([expect.objectContaining({ path: 'handler', message: 'is required' })]);
+  });
+
+  it('names an unknown (misspelt) field with its line', () => {
+    const e = failure(`${MINIMAL}confidence_treshold: 0.3\n`);
+    expect(e.issues[0]).toMatchObject({ path: 'confidence_treshold', line: 10 });
+    expect(e.issues[0].message).toMatch(/not a known field/);
+  });
+
+  it('reports every problem at once, each with its line', () => {
+    const e = failure(MINIMAL.replace('engine: onnx', 'engine: pytorch') + 'confidence_threshold: 1.5\ninput:\n  width: 0\n  height: 10\n');
+    const byPath = Object.fromEntries(e.issues.map((i) => [i.path, i]));
+    expect(byPath.engine).toMatchObject({ line: 5 });
+    expect(byPath.engine.message).toMatch(/must be one of "tfjs", "onnx", got "pytorch"/);
+    expect(byPath.confidence_threshold).toMatchObject({ line: 10 });
+    expect(byPath['input.width']).toMatchObject({ line: 12 });
+    expect(formatConfigError(e)).toMatch(/\(and 2 more problems\)$/);
+  });
+
+  it('refuses gpu_required with cpu_fallback_allowed (both true, the default)', () => {
+    const e = failure(`${MINIMAL}resource_requirements:\n  gpu_required: true\n`);
+    expect(e.issues[0]).toMatchObject({ path: 'resource_requirements', line: 11 });
+    expect(e.issues[0].message).toMatch(/cannot both be true/);
+    expect(() => loadModelConfig(write(`${MINIMAL}resource_requirements:\n  gpu_required: true\n  cpu_fallback_allowed: false\n`))).not.toThrow();
+  });
+
+  it('requires model_weights to exist when given', () => {
+    const e = failure(`${MINIMAL}model_weights: nowhere.onnx\n`);
+    expect(e.issues[0]).toMatchObject({ path: 'model_weights', line: 10 });
+    expect(e.issues[0].message).toMatch(/nowhere\.onnx" does not exist/);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const e = failure(`${MINIMAL}input: [unclosed\n`);
+    expect(e.issues[0].message).toMatch(/not valid YAML/);
+    expect(e.issues[0].line).toBeGreaterThanOrEqual(10);
+    const dup = failure(`${MINIMAL}model_id: again\n`);
+    expect(dup.issues[0]).toMatchObject({ line: 10 });
+    expect(dup.issues[0].message).toMatch(/duplicated mapping key/);
+  });
+
+  it('refuses a document that is not a mapping, and a missing file', () => {
+    expect(failure('- a\n- b\n').issues[0].message).toMatch(/must be a mapping.*a list/);
+    expect(failure('').issues[0].message).toMatch(/empty document/);
+    expect(() => loadModelConfig(join(dir, 'absent.yaml'))).toThrow(/absent\.yaml: does not exist/);
+  });
+});
