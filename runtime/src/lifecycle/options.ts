@@ -12,7 +12,7 @@ export interface ServeOptions {
   allowedRoots: string[];
   /** Undefined: model.yaml `workers`, else the core count. */
   workers?: number;
-  /** Undefined: model.yaml `max_in_flight`, else 64 per worker. */
+  /** Undefined: model.yaml `max_in_flight`, else max(512, 64 per worker). */
   maxInFlight?: number;
   drainTimeoutMs: number;
   heartbeatDir: string;

@@ -36,7 +36,8 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
   const weights = await verifyWeights(config, dir);
 
   const workers = options.workers ?? config.workers ?? os.availableParallelism();
-  const maxInFlight = options.maxInFlight ?? config.max_in_flight ?? 64 * workers;
+  // A floor of 512: hundreds of concurrent one-shot callers must be queued, not refused, even on 2 cores.
+  const maxInFlight = options.maxInFlight ?? config.max_in_flight ?? Math.max(512, 64 * workers);
   const stats = new Stats();
   const service = new ModelService(config, stats);
   const server = new IpcServer({

@@ -106,7 +106,8 @@ async function main(): Promise<void> {
       chain = chain.then(async () => {
         flush();
         await def.dispose?.(state);
-        port.close();
+        // Ends this thread only; the main thread is waiting for its exit.
+        process.exit(0);
       });
       return;
     }
