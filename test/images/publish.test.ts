@@ -1,0 +1,116 @@
+/**
+ * Publishing: bake pushes every image to a real registry (Debian's
+ * docker-registry, started here on 127.0.0.1), the local copies are removed,
+ * and the images pulled back run: the runtime reports its version, each model
+ * serves `describe` over its socket.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { request } from '../../runtime/dist/client/one-shot.js';
+import { ROOT } from '../../scripts/lib/models.js';
+import { docker, makeSharedDirs, modelContainer } from '../support/containers.js';
+
+const REGISTRY_BIN = '/usr/bin/docker-registry';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForRegistry(url: string, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`registry at ${url} did not answer within ${deadlineMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+describe('publishing to a registry', { timeout: 300_000 }, () => {
+  const storage = mkdtempSync(join(tmpdir(), 'ruth-test-registry-'));
+  const models = inject('modelImages');
+  const version = inject('runtimeVersion');
+  let registry: ChildProcess | undefined;
+  let host = '';
+  const pushed: string[] = [];
+
+  beforeAll(async () => {
+    expect(existsSync(REGISTRY_BIN), `${REGISTRY_BIN} (apt-get install docker-registry)`).toBe(true);
+    host = `127.0.0.1:${await freePort()}`;
+    const config = join(storage, 'config.yml');
+    writeFileSync(config, `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${storage}/data\nhttp:\n  addr: ${host}\n`);
+    registry = spawn(REGISTRY_BIN, ['serve', config], { stdio: 'ignore' });
+    await waitForRegistry(`http://${host}/v2/`, 10_000);
+  }, 30_000);
+
+  afterAll(async () => {
+    if (pushed.length > 0) await docker('rmi', '-f', ...pushed).catch(() => undefined);
+    registry?.kill('SIGTERM');
+    rmSync(storage, { recursive: true, force: true });
+  });
+
+  it('pushes the runtime and every model with bake', async () => {
+    const caBundle = existsSync('/etc/ssl/certs/ca-certificates.crt') ? '/etc/ssl/certs/ca-certificates.crt' : '';
+    const { code, output } = await run('docker', ['buildx', 'bake', '-f', 'docker-bake.hcl', '-f', 'docker-bake.json', '--push', 'all'], {
+      ...process.env,
+      REGISTRY: host,
+      CA_BUNDLE: process.env.CA_BUNDLE ?? caBundle,
+    });
+    expect(code, output.slice(-3000)).toBe(0);
+    pushed.push(`${host}/ruth-ai/model-runtime:${version}`, `${host}/ruth-ai/model-runtime:latest`);
+    for (const m of models) pushed.push(`${host}/ruth-ai/${m.id}:${m.version}`, `${host}/ruth-ai/${m.id}:latest`);
+
+    const catalog = (await (await fetch(`http://${host}/v2/_catalog`)).json()) as { repositories: string[] };
+    expect(catalog.repositories.sort()).toEqual(['ruth-ai/model-runtime', ...models.map((m) => `ruth-ai/${m.id}`)].sort());
+    const tags = (await (await fetch(`http://${host}/v2/ruth-ai/model-runtime/tags/list`)).json()) as { tags: string[] };
+    expect(tags.tags.sort()).toEqual([version, 'latest'].sort());
+  });
+
+  it('pulls the runtime back and it reports its version', async () => {
+    const image = `${host}/ruth-ai/model-runtime:${version}`;
+    await docker('rmi', '-f', ...pushed);
+    await expect(docker('image', 'inspect', image)).rejects.toThrow();
+    await docker('pull', '-q', image);
+    expect((await docker('run', '--rm', '--network', 'none', image, '--version')).trim()).toBe(version);
+  });
+
+  for (const m of models) {
+    it(`pulls ${m.id} back and it serves describe over its socket`, async () => {
+      const image = `${host}/ruth-ai/${m.id}:${m.version}`;
+      await docker('pull', '-q', image);
+      const dirs = makeSharedDirs(`ruth-test-pull-${m.id}`);
+      const container = await modelContainer(image, dirs).start();
+      try {
+        const described = await request<Record<string, unknown>>(join(dirs.socketDir, `vas_model_${m.id}.sock`), { op: 'describe' });
+        expect(described).toMatchObject({ model_id: m.id, model_version: m.version, runtime_version: version });
+      } finally {
+        await docker('rm', '-f', container.getId());
+        dirs.cleanup();
+      }
+    });
+  }
+});
