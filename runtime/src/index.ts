@@ -23,3 +23,16 @@ export { discoverModels, type Discovery, type DiscoveredModel, type UnavailableM
 export { verifyWeights, sha256File } from './config/verify-weights.js';
 export { fetchWeights, type FetchedWeight } from './config/fetch-weights.js';
 export { WeightError } from './config/weight-error.js';
+// Serving: client, server entry, wire framing.
+export { request, ClientError, type RequestOptions } from './client/one-shot.js';
+export { ModelClient, type ModelClientOptions } from './client/model-client.js';
+export { startServer, type RunningServer } from './lifecycle/serve.js';
+export { serveOptionsFromEnv, type ServeOptions } from './lifecycle/options.js';
+export { jsonLogger, type Logger } from './lifecycle/logger.js';
+export { runtimeVersion } from './lifecycle/version.js';
+export { FrameDecoder, encodeFrame as encodeMessage, parseBody, DEFAULT_MAX_REQUEST_BYTES } from './ipc/framing.js';
+export { socketPathFor } from './ipc/socket-file.js';
+// Engine adapters: packages resolved from the model folder.
+export { loadTfjsGraphModel, initWasmBackend, readGraphModelArtifacts, type TfjsModel } from './engines/tfjs.js';
+export { createOnnxSession, type OnnxEngine, type OnnxSessionOptions } from './engines/onnx.js';
+export { requireFromModel, resolveFromModel, EngineLoadError } from './engines/resolve-from-model.js';
