@@ -47,6 +47,9 @@ export class WorkerPool {
   #inFlight = 0;
   #seq = 0;
   #dispatchScheduled = false;
+  /** Moving average of one task's time in a worker (ms), from batch round trips. */
+  #taskMs = 0;
+  readonly #sentAt = new Map<number, { at: number; count: number }>();
   #closing = false;
   #readyWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
@@ -67,6 +70,11 @@ export class WorkerPool {
         this.#readyWaiter = null;
       },
       results: (slot, results) => {
+        const sent = this.#sentAt.get(slot.id);
+        if (sent && slot.assigned.size <= results.length) {
+          this.#taskMs = this.#taskMs * 0.8 + ((performance.now() - sent.at) / sent.count) * 0.2;
+          this.#sentAt.delete(slot.id);
+        }
         for (const { seq, result } of results) {
           const task = slot.assigned.get(seq);
           if (!task) continue;
@@ -131,10 +139,14 @@ export class WorkerPool {
   #dispatch(): void {
     if (this.#queue.length === 0) return;
     const idle = this.#slots.filter((s) => s.ready && s.assigned.size === 0);
+    // Batching pays for small tasks only: a slow task (a real model) would
+    // hold the ones batched behind it while another worker goes idle.
+    const cap = this.#taskMs > 2 ? 1 : this.#maxBatch;
     let left = idle.length;
     for (const slot of idle) {
       if (this.#queue.length === 0) break;
-      const n = Math.min(this.#maxBatch, Math.ceil(this.#queue.length / left--));
+      const n = Math.min(cap, Math.ceil(this.#queue.length / left--));
+      this.#sentAt.set(slot.id, { at: performance.now(), count: n });
       const batch = this.#queue.splice(0, n);
       for (const t of batch) t.slot = slot.id;
       slot.send(batch);
