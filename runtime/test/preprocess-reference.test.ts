@@ -121,6 +121,8 @@ for (const format of ['NV12', 'I420', 'RGB24', 'BGR24', 'GRAY8']) {
   cases.push([format, 120, 90, format === 'RGB24' || format === 'BGR24' ? 120 * 3 + 7 : 136, { width: 50, height: 50, layout: 'nchw', channel_order: 'bgr', dtype: 'uint8', pad_value: 0 }]);
 }
 cases.push(['NV12', 192, 108, undefined, { width: 64, height: 64 }]); // integer ratio 1/3: zero-weight taps skipped
+cases.push(['NV12', 192, 108, 200, { width: 64, height: 64, channel_order: 'bgr', ...imagenet }]);
+cases.push(['I420', 192, 108, undefined, { width: 64, height: 64, layout: 'nchw', dtype: 'uint8', channel_order: 'bgr' }]);
 cases.push(['NV12', 64, 48, undefined, {}]); // identity size
 
 describe('preprocess vs a per-pixel reference', () => {

@@ -39,6 +39,17 @@ function horizontalRow(plan: ResizePlan, slot: number, srcRow: number, convert: 
   convert(frame.data, frame.layout, srcRow, plan.cols, plan.rowRgb);
   const rgb = plan.rowRgb;
   const { left, right, wx } = plan;
+  if (plan.nearestX) {
+    // Every right tap has weight 0 (integer ratio): a gather, no blend.
+    for (let j = 0, o = 0; j < left.length; j++, o += 3) {
+      const a = left[j] * 3;
+      out[o] = rgb[a];
+      out[o + 1] = rgb[a + 1];
+      out[o + 2] = rgb[a + 2];
+    }
+    plan.hrowSource[slot] = srcRow;
+    return out;
+  }
   for (let j = 0, o = 0; j < left.length; j++, o += 3) {
     const a = left[j] * 3;
     const b = right[j] * 3;
@@ -139,7 +150,15 @@ export function preprocess(frame: Frame, spec: InputSpec): InputTensor {
     const rowT = hrowFor(plan, t, b, convert, frame);
     const rowB = b === t ? rowT : hrowFor(plan, b, t, convert, frame);
     const y = padY + i;
-    if (nchw) {
+    if (b === t && !nchw) {
+      // Bottom tap of weight 0: no vertical blend.
+      let o = (y * W + padX) * 3;
+      for (let k = 0, end = cw * 3; k < end; k += 3, o += 3) {
+        out[o] = (bgr ? rowT[k + 2] : rowT[k]) * s0 + o0;
+        out[o + 1] = rowT[k + 1] * s1 + o1;
+        out[o + 2] = (bgr ? rowT[k] : rowT[k + 2]) * s2 + o2;
+      }
+    } else if (nchw) {
       const base = y * W + padX;
       const p1 = planeSize + base;
       const p2 = 2 * planeSize + base;

@@ -30,6 +30,8 @@ export interface ResizePlan {
   rowRgb: Uint8ClampedArray;
   hrows: [Float32Array, Float32Array];
   hrowSource: [number, number];
+  /** True when no output column blends two source columns. */
+  nearestX: boolean;
 }
 
 function axis(srcSize: number, dstSize: number, scale: number): { i0: Int32Array; i1: Int32Array; w: Float32Array } {
@@ -91,6 +93,7 @@ export function buildResizePlan(frameW: number, frameH: number, spec: GeometrySp
     rowRgb: new Uint8ClampedArray(colList.length * 3),
     hrows: [new Float32Array(contentW * 3), new Float32Array(contentW * 3)],
     hrowSource: [-1, -1],
+    nearestX: left.every((l, j) => right[j] === l),
   };
 }
 
