@@ -36,3 +36,4 @@ export { socketPathFor } from './ipc/socket-file.js';
 export { loadTfjsGraphModel, initWasmBackend, readGraphModelArtifacts, type TfjsModel } from './engines/tfjs.js';
 export { createOnnxSession, type OnnxEngine, type OnnxSessionOptions } from './engines/onnx.js';
 export { requireFromModel, resolveFromModel, EngineLoadError } from './engines/resolve-from-model.js';
+export { contentSize } from './preprocess/geometry.js';

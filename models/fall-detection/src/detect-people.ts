@@ -14,12 +14,13 @@
 import { measureBody, type BodyGeometry } from './body-geometry.js';
 import { assessFall, looksHorizontal, type FallAssessment } from './fall-decision.js';
 import { decodePoses, type Pose } from './keypoints.js';
-import { rotateSquare, unturnPose, type Turn } from './rotate.js';
+import { offsetPose, rotateImage, unturnPose, type Turn } from './rotate.js';
+import { extractWindow, type Window } from './window.js';
 
 export type RotationPolicy = 'auto' | 'always' | 'never';
 
-/** Runs MoveNet on one S×S×3 int32 image and returns its raw [1, 6, 56] output. */
-export type RunPose = (image: Int32Array) => Promise<Float32Array>;
+/** Runs MoveNet on one W×H×3 int32 image and returns its raw [1, 6, 56] output. */
+export type RunPose = (image: Int32Array, width: number, height: number) => Promise<Float32Array>;
 
 export interface Person {
   pose: Pose;
@@ -43,17 +44,23 @@ export interface DetectResult {
   passes: number;
 }
 
-export async function detectPeople(input: Uint8Array, size: number, run: RunPose, opts: DetectOptions, scratch?: Int32Array): Promise<DetectResult> {
-  const buf = scratch ?? new Int32Array(size * size * 3);
-  buf.set(input);
-  const candidates = toPeople(decodePoses(await run(buf), size, size), 'upright', Math.min(opts.probeScore, opts.minScore));
+/**
+ * `input` is the S-wide uint8 RGB model input; only `win` of it (the frame's
+ * content, see window.ts) is run. Poses come back in whole-input pixels.
+ */
+export async function detectPeople(input: Uint8Array, stride: number, win: Window, run: RunPose, opts: DetectOptions): Promise<DetectResult> {
+  const image = extractWindow(input, stride, win, new Int32Array(win.w * win.h * 3));
+  const back = (p: Pose): Pose => offsetPose(p, win.x, win.y);
+  const candidates = toPeople(decodePoses(await run(image, win.w, win.h), win.w, win.h).map(back), 'upright', Math.min(opts.probeScore, opts.minScore));
   const upright = candidates.filter((p) => p.pose.score >= opts.minScore);
   let passes = 1;
   let all = upright;
   if (needsTurn(candidates, opts)) {
+    const turned = new Int32Array(image.length);
     for (const turn of ['cw', 'ccw'] as const) {
-      rotateSquare(input, size, turn, buf);
-      const poses = decodePoses(await run(buf), size, size).map((p) => unturnPose(p, size, turn));
+      rotateImage(image, win.w, win.h, turn, turned);
+      // The turned image is h wide and w high.
+      const poses = decodePoses(await run(turned, win.h, win.w), win.h, win.w).map((p) => back(unturnPose(p, win.w, win.h, turn)));
       all = all.concat(toPeople(poses, turn, opts.minScore));
       passes++;
     }

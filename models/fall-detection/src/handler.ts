@@ -9,12 +9,11 @@ import { detectPeople, personBox, type Person } from './detect-people.js';
 import { KEYPOINT_NAMES } from './keypoints.js';
 import { loadMoveNet, type MoveNet } from './movenet.js';
 import { PROBE_SCORE, readSettings, type Settings } from './settings.js';
+import { modelWindow } from './window.js';
 
 interface State {
   net: MoveNet;
   size: number;
-  /** Reused int32 input buffer: one per worker, requests run one at a time. */
-  scratch: Int32Array;
 }
 
 const CLASS_FALL = 0;
@@ -61,26 +60,27 @@ export default defineModel<State>({
     const bin = ctx.weights.find((w) => w.endsWith('.bin'));
     if (!json || !bin) throw new Error(`model.yaml weights must list movenet-multipose.json and .bin; got ${ctx.weights.join(', ')}`);
     const net = await loadMoveNet(json, bin);
-    return { net, size: width, scratch: new Int32Array(width * width * 3) };
+    return { net, size: width };
   },
 
   async warmup(state, input) {
     // Compiles every kernel shape once, so the first real request is not slow.
-    await state.net.run(state.scratch.fill(0), state.size);
     checkInput(input, state.size);
+    await state.net.run(new Int32Array(state.size * state.size * 3), state.size, state.size);
   },
 
   async infer(state, { input, config }) {
     const settings = readSettings(config);
     const data = checkInput(input, state.size);
     const t0 = performance.now();
-    const run = (image: Int32Array): Promise<Float32Array> => state.net.run(image, state.size);
-    const { people, passes } = await detectPeople(data, state.size, run, {
+    const win = modelWindow(input.geometry);
+    const run = (image: Int32Array, w: number, h: number): Promise<Float32Array> => state.net.run(image, w, h);
+    const { people, passes } = await detectPeople(data, state.size, win, run, {
       minScore: settings.personThreshold,
       probeScore: Math.min(PROBE_SCORE, settings.personThreshold),
       rotation: settings.rotation,
       mergeIou: settings.mergeIou,
-    }, state.scratch);
+    });
     const detections = people.map((p) => toDetection(p, input.geometry, settings));
     return {
       detections,

@@ -14,7 +14,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export interface MoveNet {
   model: GraphModel;
-  run(image: Int32Array, size: number): Promise<Float32Array>;
+  run(image: Int32Array, width: number, height: number): Promise<Float32Array>;
 }
 
 export async function loadMoveNet(jsonPath: string, binPath: string): Promise<MoveNet> {
@@ -34,8 +34,8 @@ export async function loadMoveNet(jsonPath: string, binPath: string): Promise<Mo
   );
   return {
     model,
-    async run(image, size) {
-      const input = tf.tensor(image, [1, size, size, 3], 'int32');
+    async run(image, width, height) {
+      const input = tf.tensor(image, [1, height, width, 3], 'int32');
       try {
         const output = model.execute(input) as tf.Tensor;
         try {

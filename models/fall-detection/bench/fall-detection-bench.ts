@@ -1,0 +1,141 @@
+/**
+ * The fall-detection model's own benchmark (not a test): `ruth-model serve`
+ * on this model folder, real NV12 frames made from fixture photos in
+ * /dev/shm, one-shot callers over the real socket (as the platform's core
+ * calls). Measures serve start-to-ready, then frames/s and p50/p99 latency
+ * for 640×480 and 1920×1080 frames at 1 and 4 concurrent callers, and writes
+ * docs/benchmarks.md (its own section only).
+ *
+ *   npm run bench:fall-detection   [BENCH_SECONDS=8]
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from '../../../runtime/src/client/one-shot.js';
+import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
+import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
+import { encodeFrame } from '../../../runtime/src/frames/encode.js';
+import { decodeImage, type RgbImage } from '../../../runtime/src/image/decode.js';
+import { startServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
+import { table, writeSection, type Row } from './bench-report.js';
+
+const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
+const REPO = path.resolve(MODEL_DIR, '../..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+
+/** Bilinear resize of a whole RGB picture (the bench's frames only). */
+function resize(img: RgbImage, w: number, h: number): RgbImage {
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(img.height - 1, Math.max(0, ((y + 0.5) * img.height) / h - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(img.height - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(img.width - 1, Math.max(0, ((x + 0.5) * img.width) / w - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(img.width - 1, x0 + 1);
+      const fx = sx - x0;
+      for (let c = 0; c < 3; c++) {
+        const a = img.data[(y0 * img.width + x0) * 3 + c] * (1 - fx) + img.data[(y0 * img.width + x1) * 3 + c] * fx;
+        const b = img.data[(y1 * img.width + x0) * 3 + c] * (1 - fx) + img.data[(y1 * img.width + x1) * 3 + c] * fx;
+        out[(y * w + x) * 3 + c] = Math.round(a * (1 - fy) + b * fy);
+      }
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  fetchWeights(MODEL_DIR);
+  const shm = mkdtempSync(path.join('/dev/shm', 'fall-bench-'));
+  // 1. Start to ready, measured from spawn to the ready line.
+  const t0 = performance.now();
+  const server = await startServerProcess({ RUTH_MODEL_ID: 'fall-detection' }, path.dirname(MODEL_DIR), 60_000);
+  const startMs = performance.now() - t0;
+  const rows: Row[] = [];
+  try {
+    const pictures = [
+      { name: 'person standing (person-standing.jpg)', file: 'person-standing.jpg' },
+      { name: 'no one (no-one-horses.jpg)', file: 'no-one-horses.jpg' },
+      { name: 'person lying (lying-among-horses.jpg)', file: 'lying-among-horses.jpg' },
+    ];
+    const sizes: [number, number][] = [[640, 480], [1920, 1080]];
+    for (const pic of pictures) {
+      const img = decodeImage(readFileSync(path.join(MODEL_DIR, 'test/images', pic.file)));
+      for (const [w, h] of sizes) {
+        if (pic.file !== 'person-standing.jpg' && w !== 640) continue;
+        const file = path.join(shm, `${pic.file}-${w}x${h}.nv12`);
+        writeFileSync(file, encodeFrame(resize(img, w, h).data, w, h, 'NV12'));
+        for (const callers of [1, 4]) rows.push(await measure(server.socketPath, file, w, h, callers, pic.name));
+      }
+    }
+  } finally {
+    await server.stop('SIGTERM');
+    server.cleanup();
+    rmSync(shm, { recursive: true, force: true });
+  }
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const body = [
+    '## fall-detection model (`npm run bench:fall-detection`)',
+    '',
+    `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. ` +
+      `\`ruth-model serve\` on models/fall-detection (2 workers, TF.js wasm, one thread each; input 256×256), ` +
+      `one-shot callers over the real Unix socket, NV12 frames in /dev/shm made from the fixture photos, ${SECONDS} s per row. ` +
+      'Timings on a shared 2-core machine are noisy; compare rows of one run.',
+    '',
+    `Serve start to ready (spawn → ready line: config, sha256 of the weights, 2 workers load + warm up): **${startMs.toFixed(0)} ms**.`,
+    '',
+    table(rows),
+    '',
+    'A frame whose upright pass leaves doubt (someone horizontal or partly seen) costs two more pose passes (the quarter turns): see the "person lying" rows.',
+  ].join('\n');
+  writeSection(path.join(REPO, 'docs/benchmarks.md'), body);
+  process.stdout.write(`${body}\n`);
+}
+
+async function measure(socket: string, file: string, width: number, height: number, callers: number, frame: string): Promise<Row> {
+  const body = (i: number): unknown => {
+    const now = Date.now() / 1000;
+    return {
+      frame_reference: file,
+      frame_metadata: { frame_id: i, width, height, format: 'NV12', timestamp: now },
+      camera_id: `bench-${callers}`,
+      model_id: 'fall-detection',
+      timestamp: now,
+    };
+  };
+  for (let i = 0; i < 4; i++) await request<InferenceResponse>(socket, body(i)); // warm both workers
+  const latencies: number[] = [];
+  let passes = 0;
+  let errors = 0;
+  let n = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: callers }, async () => {
+    while (performance.now() < end) {
+      const s = performance.now();
+      const res = await request<InferenceResponse>(socket, body(n++));
+      latencies.push(performance.now() - s);
+      if (res.error) errors++;
+      passes += Number(res.metadata?.pose_passes ?? 0);
+    }
+  }));
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const row: Row = {
+    frame, size: `${width}×${height}`, callers, requests: latencies.length,
+    fps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
+    passes: passes / Math.max(1, latencies.length), errors,
+  };
+  process.stderr.write(`${JSON.stringify(row)}\n`);
+  return row;
+}
+
+await main();
