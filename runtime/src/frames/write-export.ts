@@ -5,13 +5,14 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { encodeFrameMeta } from './frame-meta.js';
 import type { FrameLayout } from './layout.js';
 
 export function writeExportFrame(dir: string, layout: FrameLayout, data: Uint8Array, frameId: number): void {
   mkdirSync(dir, { recursive: true });
-  const tmpData = join(dir, `.frame.data.${process.pid}.tmp`);
-  const tmpMeta = join(dir, `.frame.meta.${process.pid}.tmp`);
+  const tmpData = join(dir, `.frame.data.${process.pid}.${threadId}.tmp`);
+  const tmpMeta = join(dir, `.frame.meta.${process.pid}.${threadId}.tmp`);
   writeFileSync(tmpData, data);
   renameSync(tmpData, join(dir, 'frame.data'));
   const meta = encodeFrameMeta({
