@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
 import { FrameDir, goodRequest } from './helpers/frames.js';
 import { RUNTIME_DIR, runCli, startServerProcess } from './helpers/spawn-server.js';
+import { waitForInFlight } from './helpers/wait.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'ruth-life-'));
 
@@ -20,7 +21,8 @@ describe('lifecycle', { timeout: 30_000 }, () => {
     try {
       const good = frames.nv12('g.nv12', 64, 48);
       const inFlight = Array.from({ length: 6 }, () => request(server.socketPath, goodRequest(good, { config: { mode: 'sleep', ms: 400 } })));
-      await new Promise((r) => setTimeout(r, 100));
+      // Signal only once all six are admitted, so none can arrive after draining began.
+      await waitForInFlight(server.socketPath, 6);
       server.proc.kill('SIGTERM');
       const answers = await Promise.all(inFlight);
       expect(answers.map((a) => a.error)).toEqual(Array(6).fill(null));
@@ -43,10 +45,11 @@ describe('lifecycle', { timeout: 30_000 }, () => {
       const good = frames.nv12('g.nv12', 64, 48);
       const { ModelClient } = await import('../src/client/model-client.js');
       const client = new ModelClient(server.socketPath);
-      const slow = client.request(goodRequest(good, { config: { mode: 'sleep', ms: 600 } }));
-      await new Promise((r) => setTimeout(r, 100));
+      const slow = client.request(goodRequest(good, { config: { mode: 'sleep', ms: 1500 } }));
+      await waitForInFlight(server.socketPath, 1);
       server.proc.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 150));
+      // Wait until draining has begun: the listener is gone with the socket file.
+      for (let i = 0; i < 200 && existsSync(server.socketPath); i++) await new Promise((r) => setTimeout(r, 10));
       const late = client.request(goodRequest(good));
       expect((await slow).error).toBeNull();
       expect((await late).error_code).toBe('SHUTTING_DOWN');
