@@ -1,0 +1,121 @@
+/**
+ * The pieces of the decision, on hand-built skeletons and images: the fall
+ * score for clear body shapes, the quarter turn and its inverse, the model
+ * window, and the per-request settings.
+ */
+import { describe, expect, it } from 'vitest';
+import { computeGeometry } from '@ruth-ai/model-runtime';
+import { measureBody } from '../src/body-geometry.js';
+import { assessFall, looksHorizontal } from '../src/fall-decision.js';
+import { KP, type Pose } from '../src/keypoints.js';
+import { rotateImage, unturnPoint } from '../src/rotate.js';
+import { readSettings } from '../src/settings.js';
+import { modelWindow } from '../src/window.js';
+
+type Joints = Partial<Record<keyof typeof KP, [number, number]>>;
+
+/** A pose from named joints (x, y in pixels); joints not given are invisible. */
+function pose(j: Joints): Pose {
+  const keypoints = Array.from({ length: 17 }, () => ({ x: 0, y: 0, score: 0.05 }));
+  for (const [name, [x, y]] of Object.entries(j) as [keyof typeof KP, [number, number]][]) keypoints[KP[name]] = { x, y, score: 0.8 };
+  return { keypoints, score: 0.6, box: [0, 0, 1, 1] };
+}
+
+// Standing: head at the top, shoulders, hips, knees, ankles straight below.
+const standing: Joints = {
+  nose: [50, 10], leftEye: [48, 8], rightEye: [52, 8], leftShoulder: [40, 25], rightShoulder: [60, 25],
+  leftHip: [43, 60], rightHip: [57, 60], leftKnee: [43, 80], rightKnee: [57, 80], leftAnkle: [43, 100], rightAnkle: [57, 100],
+};
+// The same body lying on its side: x and y swapped (head left, feet right).
+const lying: Joints = Object.fromEntries(Object.entries(standing).map(([k, [x, y]]) => [k, [y, x + 100]]));
+// Bent over at the hips: trunk horizontal, legs still vertical.
+const bentOver: Joints = {
+  nose: [10, 52], leftEye: [8, 50], rightEye: [8, 54], leftShoulder: [25, 50], rightShoulder: [25, 56],
+  leftHip: [60, 50], rightHip: [60, 56], leftKnee: [60, 80], rightKnee: [60, 82], leftAnkle: [60, 100], rightAnkle: [60, 102],
+};
+// Sitting on the floor, legs out: trunk upright, legs horizontal.
+const sitting: Joints = {
+  nose: [20, 10], leftEye: [18, 8], rightEye: [22, 8], leftShoulder: [12, 25], rightShoulder: [28, 25],
+  leftHip: [14, 60], rightHip: [26, 60], leftKnee: [50, 62], rightKnee: [50, 64], leftAnkle: [80, 62], rightAnkle: [80, 64],
+};
+
+describe('fall decision from body geometry', () => {
+  it('scores a standing person 0 and a lying one near 1', () => {
+    const up = measureBody(pose(standing));
+    expect(up.torsoAngle).toBeLessThan(5);
+    expect(up.headAboveHips).toBeGreaterThan(1);
+    expect(assessFall(up)).toEqual({ fallScore: 0, uncertain: false });
+    expect(looksHorizontal(up)).toBe(false);
+
+    const down = measureBody(pose(lying));
+    expect(down.torsoAngle).toBeGreaterThan(85);
+    expect(assessFall(down).fallScore).toBeGreaterThanOrEqual(0.9);
+    expect(looksHorizontal(down)).toBe(true);
+  });
+
+  it('keeps bending over below the default fall threshold and sitting at 0', () => {
+    expect(assessFall(measureBody(pose(bentOver))).fallScore).toBeLessThan(0.6);
+    expect(assessFall(measureBody(pose(sitting))).fallScore).toBe(0);
+  });
+
+  it('calls a pose without a visible trunk uncertain, never a fall', () => {
+    const headOnly = measureBody(pose({ nose: [50, 10], leftEye: [48, 8], rightEye: [52, 8], leftEar: [45, 9] }));
+    expect(assessFall(headOnly)).toEqual({ fallScore: 0, uncertain: true });
+  });
+});
+
+describe('quarter turns', () => {
+  const w = 64;
+  const h = 32;
+  const src = Int32Array.from({ length: w * h * 3 }, (_, i) => (i * 7919) % 256);
+
+  for (const turn of ['cw', 'ccw'] as const) {
+    it(`${turn}: every turned pixel maps back to the source pixel it came from`, () => {
+      const out = rotateImage(src, w, h, turn, new Int32Array(src.length));
+      for (let y = 0; y < w; y++) {
+        for (let x = 0; x < h; x++) {
+          const back = unturnPoint(x + 0.5, y + 0.5, w, h, turn);
+          const sx = Math.floor(back.x);
+          const sy = Math.floor(back.y);
+          expect(out[(y * h + x) * 3 + 1]).toBe(src[(sy * w + sx) * 3 + 1]);
+        }
+      }
+    });
+  }
+
+  it('cw turns the top-left corner to the top-right', () => {
+    // Source (0, 0) is the top-left; after a clockwise turn it is at the top-right (h-1, 0).
+    const p = unturnPoint(h - 0.5, 0.5, w, h, 'cw');
+    expect([Math.floor(p.x), Math.floor(p.y)]).toEqual([0, 0]);
+  });
+});
+
+describe('model window', () => {
+  const spec = { width: 256, height: 256, resize: 'letterbox' as const };
+  it('cuts the letterbox padding to a multiple of 32', () => {
+    expect(modelWindow(computeGeometry(640, 480, spec))).toEqual({ x: 0, y: 32, w: 256, h: 192 });
+    expect(modelWindow(computeGeometry(1920, 1080, spec))).toEqual({ x: 0, y: 48, w: 256, h: 160 });
+    expect(modelWindow(computeGeometry(480, 640, spec))).toEqual({ x: 32, y: 0, w: 192, h: 256 });
+    expect(modelWindow(computeGeometry(512, 512, spec))).toEqual({ x: 0, y: 0, w: 256, h: 256 });
+  });
+});
+
+describe('settings', () => {
+  const base = { confidence_threshold: 0.2, nms_iou_threshold: 0.3 };
+  it('reads overrides and defaults', () => {
+    expect(readSettings(base)).toEqual({ personThreshold: 0.2, fallThreshold: 0.6, rotation: 'auto', mergeIou: 0.3 });
+    expect(readSettings({ ...base, fall_threshold: 0.8, rotation: 'never' })).toMatchObject({ fallThreshold: 0.8, rotation: 'never' });
+  });
+  it('rejects bad overrides with INVALID_CONFIG', () => {
+    for (const bad of [{ fall_threshold: 2 }, { fall_threshold: 'high' }, { rotation: 'sometimes' }]) {
+      let caught: unknown;
+      try {
+        readSettings({ ...base, ...bad });
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(Error);
+      expect((caught as { code?: string }).code).toBe('INVALID_CONFIG');
+    }
+  });
+});
