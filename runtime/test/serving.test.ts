@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelClient } from '../src/client/model-client.js';
 import { request } from '../src/client/one-shot.js';
-import { FrameDir, goodRequest } from './helpers/frames.js';
+import { FrameDir, framed, goodRequest } from './helpers/frames.js';
 import { startServerProcess, type ServerProcess } from './helpers/spawn-server.js';
 import { waitForInFlight } from './helpers/wait.js';
 
@@ -67,6 +67,25 @@ describe('serving', { timeout: 30_000 }, () => {
     const results = await Promise.all(bodies.map((b) => client.request(b)));
     expect(results.map((r) => r.frame_id)).toEqual(bodies.map(frameIdOf));
     expect(results.every((r) => r.error === null)).toBe(true);
+    client.close();
+  });
+
+  it('keeps order and keeps serving when a bad request sits between good ones on one connection', async () => {
+    const client = new ModelClient(server.socketPath, { timeoutMs: 10_000 });
+    const first = goodRequest(good, { config: { mode: 'sleep', ms: 100 } });
+    const last = goodRequest(good);
+    const answers = await Promise.all([
+      client.request(first),
+      client.send<Record<string, unknown>>(framed('{"not json')),
+      client.send<Record<string, unknown>>(Buffer.alloc(4)),
+      client.request({ op: 'health' }),
+      client.request(last),
+    ]);
+    expect(answers[0]!.frame_id).toBe(frameIdOf(first));
+    expect(answers[1]!.error_code).toBe('INVALID_JSON');
+    expect(answers[2]!.error_code).toBe('EMPTY_REQUEST');
+    expect((answers[3] as unknown as Record<string, unknown>).op).toBe('health');
+    expect(answers[4]).toMatchObject({ frame_id: frameIdOf(last), error: null });
     client.close();
   });
 

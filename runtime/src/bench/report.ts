@@ -19,7 +19,9 @@ ${END}
 
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  return `${cpu}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  // The load average tells a reader whether other work shared the cores during the run.
+  const load = os.loadavg()[0]!.toFixed(2);
+  return `${cpu}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}; 1-min load average at the start ${load}`;
 }
 
 export function table(results: LoadResult[]): string {
