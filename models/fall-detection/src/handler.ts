@@ -56,10 +56,10 @@ export default defineModel<State>({
     if (width !== height || width % 32 !== 0) {
       throw new Error(`model.yaml input must be square with a side that is a multiple of 32 (MoveNet, quarter turns); got ${width}x${height}`);
     }
+    // The .bin shard is read through the manifest in model.json; both were sha256-checked at start.
     const json = ctx.weights.find((w) => w.endsWith('.json'));
-    const bin = ctx.weights.find((w) => w.endsWith('.bin'));
-    if (!json || !bin) throw new Error(`model.yaml weights must list movenet-multipose.json and .bin; got ${ctx.weights.join(', ')}`);
-    const net = await loadMoveNet(json, bin);
+    if (!json) throw new Error(`model.yaml weights must list movenet-multipose.json; got ${ctx.weights.join(', ')}`);
+    const net = await loadMoveNet(ctx.modelDir, json);
     return { net, size: width };
   },
 
@@ -94,6 +94,6 @@ export default defineModel<State>({
   },
 
   dispose(state) {
-    state.net.model.dispose();
+    state.net.engine.dispose();
   },
 });

@@ -1,51 +1,24 @@
 /**
- * Loads MoveNet MultiPose from its verified weight files and runs it on the
- * TF.js wasm backend, one inference thread per worker.
- *
- * TODO(FRAMES): switch to the runtime's loadTfjsGraphModel once
- * runtime/src/engines/tfjs.ts lands; this is the same few lines meanwhile.
+ * MoveNet MultiPose through the runtime's TF.js adapter (wasm backend, one
+ * thread per worker, the .wasm files and weights read from disk: nothing is
+ * downloaded at run time). Input int32 [1, H, W, 3], H and W multiples of 32;
+ * output [1, 6, 56].
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { loadTfjsGraphModel, type TfjsModel } from '@ruth-ai/model-runtime';
 
 export interface MoveNet {
-  model: GraphModel;
+  engine: TfjsModel;
   run(image: Int32Array, width: number, height: number): Promise<Float32Array>;
 }
 
-export async function loadMoveNet(jsonPath: string, binPath: string): Promise<MoveNet> {
-  // The wasm binaries ship in the package; nothing is fetched at run time.
-  const require = createRequire(import.meta.url);
-  setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
-  if (!(await tf.setBackend('wasm'))) throw new Error('TF.js wasm backend failed to initialise');
-  await tf.ready();
-  const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-  const bin = readFileSync(binPath);
-  const model = await loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-      weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-    }),
-  );
+export async function loadMoveNet(modelDir: string, modelJsonPath: string): Promise<MoveNet> {
+  const engine = await loadTfjsGraphModel(modelDir, modelJsonPath);
   return {
-    model,
+    engine,
     async run(image, width, height) {
-      const input = tf.tensor(image, [1, height, width, 3], 'int32');
-      try {
-        const output = model.execute(input) as tf.Tensor;
-        try {
-          return (await output.data()) as Float32Array;
-        } finally {
-          output.dispose();
-        }
-      } finally {
-        input.dispose();
-      }
+      const [out] = await engine.predict({ data: image, shape: [1, height, width, 3], dtype: 'int32' });
+      if (!out || out.shape.join('x') !== '1x6x56') throw new Error(`MoveNet MultiPose output should be [1, 6, 56], got [${out?.shape.join(', ')}]`);
+      return out.data as Float32Array;
     },
   };
 }
