@@ -6,12 +6,15 @@
  *   npm run generate                 write docker-bake.json
  *   npm run generate -- --check      exit 1 when docker-bake.json is out of date (CI)
  *   npm run generate -- --matrix     print the GitHub Actions matrix as JSON
+ *   --models-dir DIR --output FILE   another models folder / output (tests)
  */
 import { $, argv, fs, path } from 'zx';
 import { ROOT, readModels, runtimeVersion } from './lib/models.js';
 
 const config = {
-  output: path.join(ROOT, 'docker-bake.json'),
+  output: path.resolve(String(argv.output ?? path.join(ROOT, 'docker-bake.json'))),
+  // Another models folder (tests); build contexts stay relative to the repo root.
+  modelsDir: argv['models-dir'] ? path.resolve(String(argv['models-dir'])) : undefined,
   runtimeProject: path.join(ROOT, 'runtime'),
   check: Boolean(argv.check),
   matrix: Boolean(argv.matrix),
@@ -29,7 +32,7 @@ await $`npx --no-install tsc -b ${config.runtimeProject}`.catch((err: { stdout: 
 // 1. Read and validate every model.
 let models;
 try {
-  models = await readModels();
+  models = await readModels(config.modelsDir);
 } catch (err) {
   console.error(`generate: ${(err as Error).message}`);
   process.exit(1);

@@ -1,0 +1,41 @@
+/**
+ * CI files cannot run here (no GitHub), so they are checked statically:
+ * workflows against the Actions schema (action-validator), shell scripts with
+ * shellcheck, and every third-party action pinned to a full commit SHA.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/lib/models.js';
+
+const exec = promisify(execFile);
+const workflows = readdirSync(join(ROOT, '.github/workflows')).filter((f) => /\.ya?ml$/.test(f)).map((f) => join('.github/workflows', f));
+
+describe('CI files', { timeout: 60_000 }, () => {
+  it('has at least one workflow', () => {
+    expect(workflows.length).toBeGreaterThan(0);
+  });
+
+  for (const wf of workflows) {
+    it(`${wf} is a valid workflow`, async () => {
+      const { stdout, stderr } = await exec('npx', ['--no-install', 'action-validator', wf], { cwd: ROOT });
+      expect(stdout + stderr).not.toMatch(/error/i);
+    });
+
+    it(`${wf} pins every action by commit SHA with its version in a comment`, () => {
+      const uses = [...readFileSync(join(ROOT, wf), 'utf8').matchAll(/uses:\s*(\S+)(.*)$/gm)];
+      expect(uses.length).toBeGreaterThan(0);
+      for (const [, ref, rest] of uses) {
+        expect(ref, ref).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        expect(rest, ref).toMatch(/# v\d+\.\d+\.\d+/);
+      }
+    });
+  }
+
+  it('.ci/run and .ci/install-host.sh pass shellcheck', async () => {
+    const { stdout } = await exec('shellcheck', ['.ci/run', '.ci/install-host.sh'], { cwd: ROOT });
+    expect(stdout).toBe('');
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * `npm run new-model` scaffolds a folder that the factory accepts as is: its
+ * model.yaml validates, the generator lists it as a bake target, and its
+ * handler compiles against the runtime. (Its image is built and run by the
+ * image tests once a scaffolded folder is in models/.) The scaffold goes to a
+ * scratch folder inside node_modules/.cache so module resolution still finds
+ * @ruth-ai/model-runtime, as it does under models/.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, readModels } from '../../scripts/lib/models.js';
+
+const exec = promisify(execFile);
+const scratch = join(ROOT, 'node_modules/.cache', `new-model-test-${process.pid}`);
+const modelsDir = join(scratch, 'models');
+const id = 'scaffold-check';
+
+describe('new-model', { timeout: 120_000 }, () => {
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('scaffolds a folder whose model.yaml validates and names the model', async () => {
+    await exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
+    for (const f of ['model.yaml', 'package.json', 'package-lock.json', 'tsconfig.json', 'Dockerfile', '.dockerignore', 'src/handler.ts', 'test/golden/person-standing.json']) {
+      expect(existsSync(join(modelsDir, id, f)), f).toBe(true);
+    }
+    const yaml = readFileSync(join(modelsDir, id, 'model.yaml'), 'utf8');
+    expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/model.schema.json');
+    const [model] = await readModels(modelsDir);
+    expect(model).toMatchObject({ id, version: '0.1.0' });
+    const lock = JSON.parse(readFileSync(join(modelsDir, id, 'package-lock.json'), 'utf8')) as { name: string; packages: Record<string, { name?: string }> };
+    expect(lock.name).toBe(`@ruth-ai/model-${id}`);
+    expect(lock.packages[''].name).toBe(`@ruth-ai/model-${id}`);
+  });
+
+  it('becomes a bake target after generate', async () => {
+    const out = join(scratch, 'docker-bake.json');
+    await exec('npx', ['--no-install', 'tsx', 'scripts/generate.ts', '--models-dir', modelsDir, '--output', out], { cwd: ROOT });
+    const { stdout } = await exec('docker', ['buildx', 'bake', '-f', 'docker-bake.hcl', '-f', out, '--print', `model-${id}`], { cwd: ROOT });
+    const printed = JSON.parse(stdout) as { target: Record<string, { tags: string[]; contexts: Record<string, string> }> };
+    expect(printed.target[`model-${id}`]).toMatchObject({
+      tags: [`ruth-ai/${id}:0.1.0`, `ruth-ai/${id}:latest`],
+      contexts: { runtime: 'target:runtime', sdk: 'target:runtime-sdk' },
+    });
+  });
+
+  it('compiles its handler against the runtime', async () => {
+    await exec(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(modelsDir, id, 'tsconfig.json')], { cwd: ROOT });
+    expect(existsSync(join(modelsDir, id, 'dist/handler.js'))).toBe(true);
+  });
+
+  it('refuses an id that is not a valid model_id, or a folder that exists', async () => {
+    await expect(exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', 'Bad_ID', '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT })).rejects.toMatchObject({
+      stderr: expect.stringContaining('expected a model id like'),
+    });
+    await expect(exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT })).rejects.toMatchObject({
+      stderr: expect.stringContaining('not to exist'),
+    });
+  });
+});
