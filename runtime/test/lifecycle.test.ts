@@ -25,7 +25,7 @@ describe('lifecycle', { timeout: 30_000 }, () => {
       await waitForInFlight(server.socketPath, 6);
       server.proc.kill('SIGTERM');
       const answers = await Promise.all(inFlight);
-      expect(answers.map((a) => a.error)).toEqual(Array(6).fill(null));
+      expect(answers.map((a) => a.error_code ?? a.error)).toEqual(Array(6).fill(null));
       const exit = await server.exited;
       expect(exit).toEqual({ code: 0, signal: null });
       expect(existsSync(server.socketPath)).toBe(false);

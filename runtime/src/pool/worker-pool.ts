@@ -49,6 +49,8 @@ export class WorkerPool {
   #dispatchScheduled = false;
   /** Moving average of one task's time in a worker (ms), from batch round trips. */
   #taskMs = 0;
+  /** Batches measured so far: until there are a few, assume tasks are slow (no batching). */
+  #samples = 0;
   readonly #sentAt = new Map<number, { at: number; count: number }>();
   #closing = false;
   #readyWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
@@ -72,7 +74,9 @@ export class WorkerPool {
       results: (slot, results) => {
         const sent = this.#sentAt.get(slot.id);
         if (sent && slot.assigned.size <= results.length) {
-          this.#taskMs = this.#taskMs * 0.8 + ((performance.now() - sent.at) / sent.count) * 0.2;
+          const perTask = (performance.now() - sent.at) / sent.count;
+          this.#taskMs = this.#samples === 0 ? perTask : this.#taskMs * 0.8 + perTask * 0.2;
+          this.#samples++;
           this.#sentAt.delete(slot.id);
         }
         for (const { seq, result } of results) {
@@ -141,11 +145,15 @@ export class WorkerPool {
     const idle = this.#slots.filter((s) => s.ready && s.assigned.size === 0);
     // Batching pays for small tasks only: a slow task (a real model) would
     // hold the ones batched behind it while another worker goes idle.
-    const cap = this.#taskMs > 2 ? 1 : this.#maxBatch;
+    const measured = this.#samples >= 8;
+    const cap = !measured || this.#taskMs > 2 ? 1 : this.#maxBatch;
+    // Tiny tasks (well under a thread wake-up's cost) are packed onto as few
+    // workers as possible: waking a second thread would cost more than it saves.
+    const pack = measured && this.#taskMs < 0.3;
     let left = idle.length;
     for (const slot of idle) {
       if (this.#queue.length === 0) break;
-      const n = Math.min(cap, Math.ceil(this.#queue.length / left--));
+      const n = Math.min(cap, pack ? this.#queue.length : Math.ceil(this.#queue.length / left--));
       this.#sentAt.set(slot.id, { at: performance.now(), count: n });
       const batch = this.#queue.splice(0, n);
       for (const t of batch) t.slot = slot.id;
