@@ -2,8 +2,8 @@
  * Start-up and shutdown of the real `ruth-model serve`: drain on SIGTERM,
  * clear failures when no model can be served, stale and live sockets.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,27 @@ describe('lifecycle', { timeout: 30_000 }, () => {
     } finally {
       server.cleanup();
       frames.cleanup();
+    }
+  });
+
+  it('while loading: health says loading and inference gets NOT_READY; then ready', async () => {
+    const dir = tmp();
+    const frames = new FrameDir();
+    const run = runCli(['serve'], { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models'), RUTH_SOCKET_DIR: dir, RUTH_HEARTBEAT_DIR: dir, RUTH_WORKERS: '1', ECHO_LOAD_DELAY_MS: '2000' });
+    try {
+      const sock = path.join(dir, 'vas_model_echo.sock');
+      for (let i = 0; i < 500 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 10));
+      const good = frames.nv12('g.nv12', 64, 48);
+      expect((await request<Record<string, unknown>>(sock, { op: 'health' })).status).toBe('loading');
+      expect((await request(sock, goodRequest(good))).error_code).toBe('NOT_READY');
+      expect(run.logs.some((l) => l.msg === 'ready')).toBe(false);
+      for (let i = 0; i < 1000 && !run.logs.some((l) => l.msg === 'ready'); i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await request(sock, goodRequest(good))).error).toBeNull();
+    } finally {
+      run.proc.kill('SIGTERM');
+      expect((await run.exited).code).toBe(0);
+      frames.cleanup();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -118,6 +139,19 @@ describe('lifecycle', { timeout: 30_000 }, () => {
       await server.stop();
       server.cleanup();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('applies RUTH_SOCKET_MODE and RUTH_SOCKET_GROUP to the socket', async () => {
+    const gid = Number(execFileSync('getent', ['group', 'daemon'], { encoding: 'utf8' }).split(':')[2]);
+    const server = await startServerProcess({ RUTH_WORKERS: '1', RUTH_SOCKET_MODE: '0660', RUTH_SOCKET_GROUP: 'daemon' });
+    try {
+      const st = statSync(server.socketPath);
+      expect(st.mode & 0o777).toBe(0o660);
+      expect(st.gid).toBe(gid);
+    } finally {
+      await server.stop();
+      server.cleanup();
     }
   });
 
