@@ -17,6 +17,7 @@ export function writeSection(file: string, body: string): void {
 }
 
 export interface Row {
+  target?: string;
   frame: string;
   size: string;
   callers: number;
@@ -29,7 +30,7 @@ export interface Row {
 }
 
 export function table(rows: Row[]): string {
-  const head = '| frame | size | callers | requests | frames/s | p50 ms | p99 ms | pose passes/frame | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---:|';
-  const lines = rows.map((r) => `| ${r.frame} | ${r.size} | ${r.callers} | ${r.requests} | ${r.fps.toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.passes.toFixed(2)} | ${r.errors} |`);
+  const head = '| target | frame | size | callers | requests | frames/s | p50 ms | p99 ms | pose passes/frame | errors |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = rows.map((r) => `| ${r.target ?? 'serve'} | ${r.frame} | ${r.size} | ${r.callers} | ${r.requests} | ${r.fps.toFixed(1)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.passes.toFixed(2)} | ${r.errors} |`);
   return [head, ...lines].join('\n');
 }

@@ -8,7 +8,7 @@
  *
  *   npm run bench:fall-detection   [BENCH_SECONDS=8]
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,9 @@ import { encodeFrame } from '../../../runtime/src/frames/encode.js';
 import { decodeImage, type RgbImage } from '../../../runtime/src/image/decode.js';
 import { startServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
 import { table, writeSection, type Row } from './bench-report.js';
+import { imageExists, startContainer } from './container.js';
+
+const IMAGE = process.env.BENCH_IMAGE ?? 'ruth-ai/fall-detection:latest';
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO = path.resolve(MODEL_DIR, '../..');
@@ -51,46 +54,87 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+interface Frame {
+  file: string;
+  width: number;
+  height: number;
+  name: string;
+}
+
+/** The frames every target is measured on, written once to /dev/shm. */
+function makeFrames(shm: string): Frame[] {
+  const pictures = [
+    { name: 'person standing', file: 'person-standing.jpg', sizes: [[640, 480], [1920, 1080]] },
+    { name: 'no one', file: 'no-one-horses.jpg', sizes: [[640, 480]] },
+    { name: 'person lying', file: 'lying-among-horses.jpg', sizes: [[640, 480]] },
+  ];
+  const frames: Frame[] = [];
+  for (const pic of pictures) {
+    const img = decodeImage(readFileSync(path.join(MODEL_DIR, 'test/images', pic.file)));
+    for (const [w, h] of pic.sizes as [number, number][]) {
+      const file = path.join(shm, `${pic.file}-${w}x${h}.nv12`);
+      writeFileSync(file, encodeFrame(resize(img, w, h).data, w, h, 'NV12'));
+      frames.push({ file, width: w, height: h, name: `${pic.name} (${pic.file})` });
+    }
+  }
+  return frames;
+}
+
+async function measureAll(socket: string, frames: Frame[], target: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const f of frames) {
+    for (const callers of [1, 4]) rows.push({ ...(await measure(socket, f.file, f.width, f.height, callers, f.name)), target } as Row);
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   fetchWeights(MODEL_DIR);
   const shm = mkdtempSync(path.join('/dev/shm', 'fall-bench-'));
-  // 1. Start to ready, measured from spawn to the ready line.
-  const t0 = performance.now();
-  const server = await startServerProcess({ RUTH_MODEL_ID: 'fall-detection' }, path.dirname(MODEL_DIR), 60_000);
-  const startMs = performance.now() - t0;
-  const rows: Row[] = [];
+  chmodSync(shm, 0o755);
+  const load0 = os.loadavg()[0]!;
+  const frames = makeFrames(shm);
+  const lines: string[] = [];
+  let rows: Row[] = [];
   try {
-    const pictures = [
-      { name: 'person standing (person-standing.jpg)', file: 'person-standing.jpg' },
-      { name: 'no one (no-one-horses.jpg)', file: 'no-one-horses.jpg' },
-      { name: 'person lying (lying-among-horses.jpg)', file: 'lying-among-horses.jpg' },
-    ];
-    const sizes: [number, number][] = [[640, 480], [1920, 1080]];
-    for (const pic of pictures) {
-      const img = decodeImage(readFileSync(path.join(MODEL_DIR, 'test/images', pic.file)));
-      for (const [w, h] of sizes) {
-        if (pic.file !== 'person-standing.jpg' && w !== 640) continue;
-        const file = path.join(shm, `${pic.file}-${w}x${h}.nv12`);
-        writeFileSync(file, encodeFrame(resize(img, w, h).data, w, h, 'NV12'));
-        for (const callers of [1, 4]) rows.push(await measure(server.socketPath, file, w, h, callers, pic.name));
+    // 1. ruth-model serve on this folder; start to ready from spawn to the ready line.
+    const t0 = performance.now();
+    const server = await startServerProcess({ RUTH_MODEL_ID: 'fall-detection' }, path.dirname(MODEL_DIR), 60_000);
+    const startMs = performance.now() - t0;
+    try {
+      rows = rows.concat(await measureAll(server.socketPath, frames, 'serve'));
+    } finally {
+      await server.stop('SIGTERM');
+      server.cleanup();
+    }
+    lines.push(`- \`ruth-model serve\` start to ready (spawn → ready line: config, sha256 of the weights, 2 workers load and warm up): **${startMs.toFixed(0)} ms**.`);
+    // 2. The model image, when it has been built (npm run build).
+    if (process.env.BENCH_CONTAINER !== '0' && (await imageExists(IMAGE))) {
+      const c = await startContainer(IMAGE, shm, 'fall-detection');
+      try {
+        rows = rows.concat(await measureAll(c.socketPath, frames.filter((f) => f.name.startsWith('person standing')), 'container'));
+      } finally {
+        await c.stop();
       }
+      lines.push(`- Container (\`${IMAGE}\`, hardened: read-only, no capabilities, no network) start to ready (\`docker run\` → ready line): **${c.readyMs.toFixed(0)} ms**.`);
+    } else {
+      lines.push(`- Container: image \`${IMAGE}\` not built; run \`npm run build\` first to measure it.`);
     }
   } finally {
-    await server.stop('SIGTERM');
-    server.cleanup();
     rmSync(shm, { recursive: true, force: true });
   }
+  const load1 = os.loadavg()[0]!;
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const body = [
     '## fall-detection model (`npm run bench:fall-detection`)',
     '',
-    `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. ` +
-      `\`ruth-model serve\` on models/fall-detection (2 workers, TF.js wasm, one thread each; input 256×256), ` +
-      `one-shot callers over the real Unix socket, NV12 frames in /dev/shm made from the fixture photos, ${SECONDS} s per row. ` +
-      'Timings on a shared 2-core machine are noisy; compare rows of one run.',
+    `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ` +
+      `1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after the run (anything above 0 is other work competing for the 2 cores). ` +
+      `2 workers, TF.js wasm with one thread each, input 256×256 letterboxed (MoveNet runs on the 256×192 or 256×160 part that holds the picture). ` +
+      `One-shot callers over the real Unix socket, NV12 frames in /dev/shm made from the fixture photos, ${SECONDS} s per row.`,
     '',
-    `Serve start to ready (spawn → ready line: config, sha256 of the weights, 2 workers load + warm up): **${startMs.toFixed(0)} ms**.`,
+    ...lines,
     '',
     table(rows),
     '',
