@@ -17,6 +17,7 @@ import { runLoad, type LoadResult } from './load.js';
 import { machine, table, writeSection } from './report.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const ECHO = fileURLToPath(new URL('./echo-server.js', import.meta.url));
 const DOC = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const LEVELS = [1, 8, 64, 256];
@@ -39,6 +40,23 @@ async function serve(modelsDir: string, socketDir: string, env: Record<string, s
     });
     proc.once('exit', (code) => reject(new Error(`server exited with ${code} before ready:\n${out}`)));
   });
+}
+
+/** The yardstick: a bare framed echo server, driven at 8 callers like (a). */
+async function yardstick(frame: Buffer, socketDir: string): Promise<LoadResult> {
+  const socket = `${socketDir}/bench-echo.sock`;
+  const proc = spawn(process.execPath, [ECHO, socket], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout!.once('data', () => resolve());
+    proc.once('exit', (code) => reject(new Error(`echo server exited with ${code}`)));
+  });
+  try {
+    const r = await runLoad(socket, frame, 8, SECONDS);
+    process.stdout.write(`bare echo server callers=8: ${r.rps} req/s p50=${r.p50_ms}ms p99=${r.p99_ms}ms refused=${r.refused}\n`);
+    return r;
+  } finally {
+    await stop(proc);
+  }
 }
 
 async function stop(proc: ChildProcess): Promise<void> {
@@ -72,9 +90,10 @@ async function main(): Promise<void> {
     const big = writeNv12(shm, 'big.nv12', 1920, 1080);
 
     const a = await scenario('(a) no-op', requestFrame(noop.modelId, tiny, 2, 2), noop.modelsDir, root);
+    const at8 = a.results.find((r) => r.concurrency === 8)!;
+    const echo = await yardstick(requestFrame(noop.modelId, tiny, 2, 2), root);
     const b = await scenario('(b) 1080p->640', requestFrame(full.modelId, big, 1920, 1080), full.modelsDir, root);
 
-    const at8 = a.results.find((r) => r.concurrency === 8)!;
     const bestB = Math.max(...b.results.map((r) => r.rps));
     const section = `## Runtime (\`npm run bench\`)
 
@@ -86,6 +105,8 @@ One-shot callers (connect, send one request, read one answer, close), as the pla
 The request names a 2x2 NV12 frame in /dev/shm, read and preprocessed to an 8x8 input, so every request still crosses the socket, the decoder, validation, the worker pool, the frame reader and the encoder.
 
 ${table(a.results)}
+
+Yardstick, same run and load driver: a bare framed echo server (no parsing, no pool, no frame) answers ${echo.rps.toLocaleString('en-US')} req/s at 8 callers, so the runtime reaches **${Math.round((100 * at8.rps) / echo.rps)}%** of what this machine allowed a Unix-socket server at that moment. On a busy machine (see the load average above) compare this ratio, not the absolute figures.
 
 ### (b) 1920x1080 NV12 frame, preprocessed to 640x640 float32 (${b.workers} workers)
 
