@@ -57,7 +57,7 @@ export async function startServerProcess(env: Record<string, string> = {}, model
     RUTH_WORKERS: '2',
     ...env,
   });
-  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+  const readyLine = new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready line within ${timeoutMs} ms; logs: ${JSON.stringify(logs)} stderr: ${stderr()}`)), timeoutMs);
     const poll = setInterval(() => {
       const line = logs.find((l) => l.msg === 'ready');
@@ -73,6 +73,15 @@ export async function startServerProcess(env: Record<string, string> = {}, model
       reject(new Error(`server exited (${e.code}) before ready; logs: ${JSON.stringify(logs)} stderr: ${stderr()}`));
     });
   });
+  let ready: Record<string, unknown>;
+  try {
+    ready = await readyLine;
+  } catch (err) {
+    // Leave nothing behind when start-up fails: no process, no temp folder.
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     proc,
     dir,
