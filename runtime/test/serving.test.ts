@@ -128,6 +128,17 @@ describe('serving', { timeout: 30_000 }, () => {
     expect(health.status).toBe('ready');
   });
 
+  it('a crash inside a batch fails only the crashing request; its batch-mates are re-run and answered', async () => {
+    // Enough quick requests first that the pool measures tasks as small and batches them.
+    await Promise.all(Array.from({ length: 32 }, () => request(server.socketPath, goodRequest(good))));
+    const client = new ModelClient(server.socketPath, { timeoutMs: 10_000 });
+    const bodies = [0, 1, 2, 3, 4, 5].map((i) => goodRequest(good, i === 2 ? { config: { mode: 'crash' } } : {}));
+    const answers = await Promise.all(bodies.map((b) => client.request(b)));
+    expect(answers.map((a) => a.frame_id)).toEqual(bodies.map(frameIdOf));
+    expect(answers.map((a) => a.error_code)).toEqual([null, null, 'WORKER_CRASHED', null, null, null]);
+    client.close();
+  });
+
   it('an uncaught exception in a worker thread gives WORKER_CRASHED', async () => {
     const r = await request(server.socketPath, goodRequest(good, { config: { mode: 'crash-async' } }));
     expect(r.error_code).toBe('WORKER_CRASHED');
