@@ -2,15 +2,18 @@
  * Is this person down? One frame, body geometry only (the contract keeps no
  * state between requests, so there is no motion to use).
  *
- * The trunk's angle from vertical is the gate: an upright or sitting trunk is
- * never a fall. Given a tilted trunk, the score rises when the legs are also
- * horizontal (lying, not bent over), when the visible body is wider than tall,
- * and when the head is at or below hip height.
+ * Two gates, then two supporting cues:
+ *   - trunk: the trunk's angle from vertical. An upright or sitting trunk is
+ *     never a fall;
+ *   - legs: the legs' angle from vertical. Vertical legs under a horizontal
+ *     trunk are someone bending over, not lying; hidden legs count 0.8;
+ *   - wide: the visible body is wider than tall;
+ *   - headLow: the head is at or below hip height.
  *
- *   fall_score = trunk × (0.4 + 0.3·legs + 0.15·wide + 0.15·headLow)
+ *   fall_score = trunk × (0.3 + 0.7·legs) × (0.6 + 0.2·wide + 0.2·headLow)
  *
- * Each term is a ramp in [0, 1]; a term whose keypoints are not visible takes
- * a neutral 0.5.
+ * Each cue is a ramp in [0, 1]; a supporting cue whose keypoints are hidden
+ * takes a neutral 0.5.
  */
 import type { BodyGeometry } from './body-geometry.js';
 
@@ -30,10 +33,10 @@ export interface FallAssessment {
 export function assessFall(body: BodyGeometry): FallAssessment {
   if (body.torsoAngle === null || body.visible < 5) return { fallScore: 0, uncertain: true };
   const trunk = ramp(body.torsoAngle, 40, 70);
-  const legs = body.legAngle === null ? 0.5 : ramp(body.legAngle, 35, 65);
+  const legs = body.legAngle === null ? 0.8 : 0.3 + 0.7 * ramp(body.legAngle, 35, 65);
   const wide = body.aspect === null ? 0.5 : ramp(body.aspect, 0.8, 1.5);
   const headLow = body.headAboveHips === null ? 0.5 : ramp(0.8 - body.headAboveHips, 0.2, 0.7);
-  const fallScore = trunk * (0.4 + 0.3 * legs + 0.15 * wide + 0.15 * headLow);
+  const fallScore = trunk * legs * (0.6 + 0.2 * wide + 0.2 * headLow);
   return { fallScore: Math.round(fallScore * 1000) / 1000, uncertain: false };
 }
 
