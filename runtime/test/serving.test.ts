@@ -139,6 +139,18 @@ describe('serving', { timeout: 30_000 }, () => {
     client.close();
   });
 
+  it('one slow request among small ones does not hold the small ones back', async () => {
+    await Promise.all(Array.from({ length: 32 }, () => request(server.socketPath, goodRequest(good))));
+    const slow = request(server.socketPath, goodRequest(good, { config: { mode: 'sleep', ms: 1500 } }));
+    await waitForInFlight(server.socketPath, 1);
+    const t0 = performance.now();
+    const quick = await Promise.all(Array.from({ length: 10 }, () => request(server.socketPath, goodRequest(good))));
+    // The other worker takes them: far sooner than the slow one's 1.5 s.
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(quick.map((r) => r.error)).toEqual(Array(10).fill(null));
+    expect((await slow).error).toBeNull();
+  });
+
   it('an uncaught exception in a worker thread gives WORKER_CRASHED', async () => {
     const r = await request(server.socketPath, goodRequest(good, { config: { mode: 'crash-async' } }));
     expect(r.error_code).toBe('WORKER_CRASHED');

@@ -32,4 +32,5 @@ export type ToWorker = { type: 'run'; tasks: { seq: number; request: InferenceRe
 export type FromWorker =
   | { type: 'ready'; loadMs: number; warmupMs: number }
   | { type: 'failed'; message: string }
-  | { type: 'results'; results: { seq: number; result: TaskResult }[] };
+  /** `busyMs`: time the worker spent running these tasks (without the hand-off). */
+  | { type: 'results'; results: { seq: number; result: TaskResult }[]; busyMs: number };

@@ -35,6 +35,9 @@ export interface WorkerPoolOptions {
   maxBatch?: number;
 }
 
+/** Longest that tiny tasks wait for a busy worker before another is woken. */
+const HOLD_MS = 2;
+
 const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 export class WorkerPool {
@@ -47,11 +50,12 @@ export class WorkerPool {
   #inFlight = 0;
   #seq = 0;
   #dispatchScheduled = false;
-  /** Moving average of one task's time in a worker (ms), from batch round trips. */
+  /** Moving average of one task's run time inside a worker (ms). */
   #taskMs = 0;
+  /** A re-check is scheduled for tiny tasks held back for a busy worker. */
+  #recheck: NodeJS.Timeout | null = null;
   /** Batches measured so far: until there are a few, assume tasks are slow (no batching). */
   #samples = 0;
-  readonly #sentAt = new Map<number, { at: number; count: number }>();
   #closing = false;
   #readyWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
@@ -71,14 +75,11 @@ export class WorkerPool {
         this.#readyWaiter?.reject(new Error(`worker ${slot.id} could not load the model: ${message}`));
         this.#readyWaiter = null;
       },
-      results: (slot, results) => {
-        const sent = this.#sentAt.get(slot.id);
-        if (sent && slot.assigned.size <= results.length) {
-          const perTask = (performance.now() - sent.at) / sent.count;
-          this.#taskMs = this.#samples === 0 ? perTask : this.#taskMs * 0.8 + perTask * 0.2;
-          this.#samples++;
-          this.#sentAt.delete(slot.id);
-        }
+      results: (slot, results, busyMs) => {
+        // What a task costs inside a worker, without the hand-off: decides batching.
+        const perTask = busyMs / results.length;
+        this.#taskMs = this.#samples === 0 ? perTask : this.#taskMs * 0.9 + perTask * 0.1;
+        this.#samples++;
         for (const { seq, result } of results) {
           const task = slot.assigned.get(seq);
           if (!task) continue;
@@ -148,13 +149,23 @@ export class WorkerPool {
     const measured = this.#samples >= 8;
     const cap = !measured || this.#taskMs > 2 ? 1 : this.#maxBatch;
     // Tiny tasks (well under a thread wake-up's cost) are packed onto as few
-    // workers as possible: waking a second thread would cost more than it saves.
-    const pack = measured && this.#taskMs < 0.3;
+    // workers as possible: waking a second thread would cost more than it
+    // saves. While one worker is busy with a batch, new tiny tasks wait for
+    // it, unless they are more than a batch or that worker is taking long
+    // (HOLD_MS: then it may be stuck on a slow request, so wake another).
+    const pack = measured && this.#taskMs < 0.1;
+    const now = performance.now();
+    if (pack && this.#queue.length <= this.#maxBatch && this.#slots.some((s) => s.ready && s.assigned.size > 0 && now - s.sentAt < HOLD_MS)) {
+      this.#recheck ??= setTimeout(() => {
+        this.#recheck = null;
+        this.#dispatch();
+      }, HOLD_MS);
+      return;
+    }
     let left = idle.length;
     for (const slot of idle) {
       if (this.#queue.length === 0) break;
       const n = Math.min(cap, pack ? this.#queue.length : Math.ceil(this.#queue.length / left--));
-      this.#sentAt.set(slot.id, { at: performance.now(), count: n });
       const batch = this.#queue.splice(0, n);
       for (const t of batch) t.slot = slot.id;
       slot.send(batch);
@@ -206,6 +217,7 @@ export class WorkerPool {
   /** Disposes the model in every worker and ends the threads. Queued work is answered SHUTTING_DOWN. */
   async close(): Promise<void> {
     this.#closing = true;
+    if (this.#recheck) clearTimeout(this.#recheck);
     for (const t of this.#queue.splice(0)) this.#finish(t, { ok: false, code: 'SHUTTING_DOWN', message: 'the worker pool closed before this request ran' });
     await Promise.all(this.#slots.map((s) => s.stop()));
   }

@@ -12,7 +12,7 @@ import type { QueuedTask } from './queued-task.js';
 export interface SlotEvents {
   ready(slot: WorkerSlot, info: { loadMs: number; warmupMs: number }): void;
   loadFailed(slot: WorkerSlot, message: string): void;
-  results(slot: WorkerSlot, results: { seq: number; result: TaskResult }[]): void;
+  results(slot: WorkerSlot, results: { seq: number; result: TaskResult }[], busyMs: number): void;
   /** The thread died: `running` was executing, `others` had not been answered. */
   died(slot: WorkerSlot, reason: string, running: QueuedTask | undefined, others: QueuedTask[], wasReady: boolean): void;
 }
@@ -56,7 +56,7 @@ export class WorkerSlot {
     const worker = new Worker(this.#setup.workerFile, { workerData: data });
     this.#worker = worker;
     worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'results') this.#events.results(this, msg.results);
+      if (msg.type === 'results') this.#events.results(this, msg.results, msg.busyMs);
       else if (msg.type === 'ready') {
         this.ready = true;
         this.#events.ready(this, msg);
@@ -79,7 +79,11 @@ export class WorkerSlot {
     });
   }
 
+  /** When the last batch was sent (performance.now()). */
+  sentAt = 0;
+
   send(tasks: QueuedTask[]): void {
+    this.sentAt = performance.now();
     for (const t of tasks) this.assigned.set(t.seq, t);
     const msg: ToWorker = { type: 'run', tasks: tasks.map((t) => ({ seq: t.seq, request: t.request })) };
     this.#worker!.postMessage(msg);

@@ -92,12 +92,14 @@ async function main(): Promise<void> {
   }
   const { def, state } = model;
   let outbox: { seq: number; result: TaskResult }[] = [];
+  let busyMs = 0;
   let flushScheduled = false;
   const flush = (): void => {
     flushScheduled = false;
     if (outbox.length === 0) return;
-    post({ type: 'results', results: outbox });
+    post({ type: 'results', results: outbox, busyMs });
     outbox = [];
+    busyMs = 0;
   };
   // Batches arrive in order and run in order, one task at a time.
   let chain: Promise<void> = Promise.resolve();
@@ -114,7 +116,9 @@ async function main(): Promise<void> {
     chain = chain.then(async () => {
       for (const task of msg.tasks) {
         Atomics.store(current, 0, task.seq);
+        const started = performance.now();
         const result = await runOne(def, state, task.request);
+        busyMs += performance.now() - started;
         Atomics.store(current, 0, 0);
         outbox.push({ seq: task.seq, result });
         if (!flushScheduled) {
