@@ -2,7 +2,7 @@
  * Start-up and shutdown of the real `ruth-model serve`: drain on SIGTERM,
  * clear failures when no model can be served, stale and live sockets.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -106,6 +106,19 @@ describe('lifecycle', { timeout: 30_000 }, () => {
     const run = runCli(['serve'], { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models'), RUTH_SOCKET_DIR: dir, RUTH_HEARTBEAT_DIR: dir, RUTH_WORKERS: '1', ECHO_LOAD_FAIL: '1' });
     expect((await run.exited).code).toBe(1);
     expect(run.logs.find((l) => l.level === 'error' && String(l.msg).startsWith('cannot start'))?.msg).toMatch(/load failed on purpose/);
+    expect(existsSync(path.join(dir, 'vas_model_echo.sock'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to start when a weight file does not match its sha256', async () => {
+    const dir = tmp();
+    const models = path.join(dir, 'models');
+    cpSync(path.join(RUNTIME_DIR, 'test/fixtures/models'), models, { recursive: true });
+    writeFileSync(path.join(models, 'echo/weights/tiny.bin'), 'tampered\n');
+    const run = runCli(['serve'], { RUTH_MODELS_DIR: models, RUTH_SOCKET_DIR: dir, RUTH_HEARTBEAT_DIR: dir, RUTH_WORKERS: '1' });
+    expect((await run.exited).code).toBe(1);
+    const line = run.logs.find((l) => l.level === 'error');
+    expect(String(line?.msg)).toMatch(/sha256/);
     expect(existsSync(path.join(dir, 'vas_model_echo.sock'))).toBe(false);
     rmSync(dir, { recursive: true, force: true });
   });
