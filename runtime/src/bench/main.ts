@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runtimeVersion } from '../lifecycle/version.js';
 import { benchDirs, requestFrame, writeBenchModel, writeNv12 } from './fixture.js';
@@ -82,6 +83,7 @@ async function scenario(name: string, frame: Buffer, modelsDir: string, socketDi
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0]!;
   const { root, shm } = benchDirs();
   try {
     const noop = writeBenchModel(root, 'bench-noop', { width: 8, height: 8, dtype: 'uint8' });
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
     const bestB = Math.max(...b.results.map((r) => r.rps));
     const section = `## Runtime (\`npm run bench\`)
 
-Measured ${new Date().toISOString().slice(0, 10)} with @ruth-ai/model-runtime ${runtimeVersion()} on: ${machine()}.
+Measured ${new Date().toISOString().slice(0, 10)} with @ruth-ai/model-runtime ${runtimeVersion()} on: ${machine(loadAtStart)}.
 One-shot callers (connect, send one request, read one answer, close), as the platform's core makes them; the load driver runs in its own process on the same machine, so it shares the cores with the server. ${SECONDS} s per step after 0.5 s of warm-up; \`RUTH_WORKERS\` left at its default.
 
 ### (a) No-op handler (${a.workers} workers): the runtime's own overhead

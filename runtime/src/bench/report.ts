@@ -17,10 +17,10 @@ ${END}
 <!-- model-bench:end -->
 `;
 
-export function machine(): string {
+export function machine(loadAtStart: number): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   // The load average tells a reader whether other work shared the cores during the run.
-  const load = os.loadavg()[0]!.toFixed(2);
+  const load = loadAtStart.toFixed(2);
   return `${cpu}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}; 1-min load average at the start ${load}`;
 }
 
