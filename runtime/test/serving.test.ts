@@ -60,6 +60,14 @@ describe('serving', { timeout: 30_000 }, () => {
     expect(r.detections[0]!.confidence).toBe(0.9);
   });
 
+  it('passes model.yaml parameters as config defaults that a request overrides', async () => {
+    const byDefault = await request(server.socketPath, goodRequest(good));
+    expect(byDefault.metadata!.label).toBe('from-model-yaml');
+    expect(byDefault.detections[0]!.confidence).toBe(0.4);
+    const overridden = await request(server.socketPath, goodRequest(good, { config: { label: 'from-request' } }));
+    expect(overridden.metadata!.label).toBe('from-request');
+  });
+
   it('answers pipelined keep-alive requests in request order', async () => {
     const client = new ModelClient(server.socketPath, { timeoutMs: 10_000 });
     // The first sleeps longest, so later ones finish first inside the pool.

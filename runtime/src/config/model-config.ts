@@ -54,6 +54,8 @@ export interface ModelConfig {
   confidence_threshold: number;
   nms_iou_threshold: number | null;
   output_schema: Record<string, unknown>;
+  /** The model's own settings: defaults of the per-request config that the request may override. */
+  parameters: Record<string, unknown>;
   runtime: string;
   engine: EngineName;
   handler: string;

@@ -112,6 +112,7 @@ export class ModelService implements MessageHandler {
       confidence_threshold: c.confidence_threshold,
       nms_iou_threshold: c.nms_iou_threshold,
       output_schema: c.output_schema,
+      parameters: c.parameters,
       runtime_version: runtimeVersion(),
       runtime_range: c.runtime,
       status: this.status,

@@ -32,7 +32,13 @@ function deepFreeze<T>(value: T): T {
 }
 
 const config = deepFreeze(setup.config);
-const defaults: MergedConfig = Object.freeze({ confidence_threshold: config.confidence_threshold, nms_iou_threshold: config.nms_iou_threshold });
+// Per-request config starts from model.yaml: its `parameters`, then the two
+// contract thresholds; the request's own `config` overrides any of them.
+const defaults: MergedConfig = Object.freeze({
+  ...config.parameters,
+  confidence_threshold: config.confidence_threshold,
+  nms_iou_threshold: config.nms_iou_threshold,
+});
 const readOptions = { allowedRoots: setup.allowedRoots };
 
 function log(msg: string, fields?: Record<string, unknown>): void {
