@@ -96,18 +96,20 @@ async function main(): Promise<void> {
   const frames = makeFrames(shm);
   const lines: string[] = [];
   let rows: Row[] = [];
+  let workers = 0;
   try {
     // 1. ruth-model serve on this folder; start to ready from spawn to the ready line.
     const t0 = performance.now();
     const server = await startServerProcess({ RUTH_MODEL_ID: 'fall-detection' }, path.dirname(MODEL_DIR), 60_000);
     const startMs = performance.now() - t0;
+    workers = Number(server.ready.workers);
     try {
       rows = rows.concat(await measureAll(server.socketPath, frames, 'serve'));
     } finally {
       await server.stop('SIGTERM');
       server.cleanup();
     }
-    lines.push(`- \`ruth-model serve\` start to ready (spawn → ready line: config, sha256 of the weights, 2 workers load and warm up): **${startMs.toFixed(0)} ms**.`);
+    lines.push(`- \`ruth-model serve\` start to ready (spawn → ready line: config, sha256 of the weights, ${workers} workers load and warm up): **${startMs.toFixed(0)} ms**.`);
     // 2. The model image, when it has been built (npm run build).
     if (process.env.BENCH_CONTAINER !== '0' && (await imageExists(IMAGE))) {
       const c = await startContainer(IMAGE, shm, 'fall-detection');
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
     '',
     `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ` +
       `1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after the run (anything above 0 is other work competing for the 2 cores). ` +
-      `2 workers, TF.js wasm with one thread each, input 256×256 letterboxed (MoveNet runs on the 256×192 or 256×160 part that holds the picture). ` +
+      `${workers} workers (model.yaml leaves \`workers\` unset: one per core), TF.js wasm with one thread each, input 256×256 letterboxed (MoveNet runs on the 256×192 or 256×160 part that holds the picture). ` +
       `One-shot callers over the real Unix socket, NV12 frames in /dev/shm made from the fixture photos, ${SECONDS} s per row.`,
     '',
     ...lines,

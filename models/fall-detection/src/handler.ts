@@ -8,7 +8,7 @@ import { defineModel, inputBoxToFrame, inputPointToFrame, type Detection, type F
 import { detectPeople, personBox, type Person } from './detect-people.js';
 import { KEYPOINT_NAMES } from './keypoints.js';
 import { loadMoveNet, type MoveNet } from './movenet.js';
-import { PROBE_SCORE, readSettings, type Settings } from './settings.js';
+import { readSettings, type Settings } from './settings.js';
 import { modelWindow } from './window.js';
 
 interface State {
@@ -59,6 +59,8 @@ export default defineModel<State>({
     // The .bin shard is read through the manifest in model.json; both were sha256-checked at start.
     const json = ctx.weights.find((w) => w.endsWith('.json'));
     if (!json) throw new Error(`model.yaml weights must list movenet-multipose.json; got ${ctx.weights.join(', ')}`);
+    // model.yaml's own defaults must be valid: fail at start, not on every request.
+    readSettings({ ...ctx.config.parameters, confidence_threshold: ctx.config.confidence_threshold, nms_iou_threshold: ctx.config.nms_iou_threshold });
     const net = await loadMoveNet(ctx.modelDir, json);
     return { net, size: width };
   },
@@ -77,7 +79,7 @@ export default defineModel<State>({
     const run = (image: Int32Array, w: number, h: number): Promise<Float32Array> => state.net.run(image, w, h);
     const { people, passes } = await detectPeople(data, state.size, win, run, {
       minScore: settings.personThreshold,
-      probeScore: Math.min(PROBE_SCORE, settings.personThreshold),
+      probeScore: Math.min(settings.probeScore, settings.personThreshold),
       rotation: settings.rotation,
       mergeIou: settings.mergeIou,
     });

@@ -1,40 +1,49 @@
 /**
- * Per-request settings: the runtime's merged config (model.yaml defaults,
- * then the request's `config`), plus this model's own overrides:
- *   - fall_threshold: fall score at or above which a person is `fall` (default 0.6);
- *   - rotation: "auto" (default), "always" or "never" (the turned passes).
+ * Per-request settings. The runtime hands the handler one merged `config`:
+ * model.yaml's `parameters` and its two contract thresholds, overridden key by
+ * key by the request's own `config`. This file only validates; the defaults
+ * live in model.yaml:
+ *   - confidence_threshold: person score floor for a reported person;
+ *   - nms_iou_threshold: box IoU above which two poses (e.g. from the upright
+ *     and a turned pass) are one person;
+ *   - fall_threshold (parameters): fall_score at or above which a person is `fall`;
+ *   - rotation (parameters): "auto", "always" or "never" (the turned passes);
+ *   - probe_score (parameters): weak upright candidates down to this score may
+ *     trigger the turned passes under "auto".
+ * A bad or missing value is INVALID_CONFIG. There are no fallback constants:
+ * the handler checks model.yaml's values once at load, so a model.yaml that
+ * lacks one fails at start-up rather than on every request.
  */
 import { RuntimeError, type MergedConfig } from '@ruth-ai/model-runtime';
 import type { RotationPolicy } from './detect-people.js';
-
-export const DEFAULT_FALL_THRESHOLD = 0.6;
-/** Weak upright-pass candidates down to this score may trigger the turned passes. */
-export const PROBE_SCORE = 0.02;
 
 export interface Settings {
   personThreshold: number;
   fallThreshold: number;
   rotation: RotationPolicy;
+  probeScore: number;
   mergeIou: number;
 }
 
-function unit(value: unknown, name: string, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
+function unit(config: Readonly<MergedConfig>, name: string): number {
+  const value = config[name];
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new RuntimeError('INVALID_CONFIG', `config.${name} must be a number in [0, 1], got ${JSON.stringify(value)}`);
+    const why = value === undefined || value === null ? 'is missing (model.yaml parameters should set it)' : `must be a number in [0, 1], got ${JSON.stringify(value)}`;
+    throw new RuntimeError('INVALID_CONFIG', `config.${name} ${why}`);
   }
   return value;
 }
 
 export function readSettings(config: Readonly<MergedConfig>): Settings {
-  const rotation = config.rotation ?? 'auto';
+  const rotation = config.rotation;
   if (rotation !== 'auto' && rotation !== 'always' && rotation !== 'never') {
     throw new RuntimeError('INVALID_CONFIG', `config.rotation must be "auto", "always" or "never", got ${JSON.stringify(rotation)}`);
   }
   return {
-    personThreshold: unit(config.confidence_threshold, 'confidence_threshold', 0.2),
-    fallThreshold: unit(config.fall_threshold, 'fall_threshold', DEFAULT_FALL_THRESHOLD),
+    personThreshold: unit(config, 'confidence_threshold'),
+    fallThreshold: unit(config, 'fall_threshold'),
     rotation,
-    mergeIou: unit(config.nms_iou_threshold, 'nms_iou_threshold', 0.3),
+    probeScore: unit(config, 'probe_score'),
+    mergeIou: unit(config, 'nms_iou_threshold'),
   };
 }

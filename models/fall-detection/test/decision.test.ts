@@ -3,7 +3,9 @@
  * score for clear body shapes, the quarter turn and its inverse, the model
  * window, and the per-request settings.
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadModelConfig } from '../../../runtime/src/config/load-model-config.js';
 import { computeGeometry } from '@ruth-ai/model-runtime';
 import { measureBody } from '../src/body-geometry.js';
 import { assessFall, looksHorizontal } from '../src/fall-decision.js';
@@ -101,16 +103,22 @@ describe('model window', () => {
 });
 
 describe('settings', () => {
-  const base = { confidence_threshold: 0.2, nms_iou_threshold: 0.3 };
-  it('reads overrides and defaults', () => {
-    expect(readSettings(base)).toEqual({ personThreshold: 0.2, fallThreshold: 0.6, rotation: 'auto', mergeIou: 0.3 });
+  // The defaults come from model.yaml, merged the way the runtime's worker does.
+  const yaml = loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url)));
+  const base = { ...yaml.parameters, confidence_threshold: yaml.confidence_threshold, nms_iou_threshold: yaml.nms_iou_threshold };
+  it('reads model.yaml defaults and request overrides', () => {
+    expect(readSettings(base)).toEqual({ personThreshold: 0.2, fallThreshold: 0.6, rotation: 'auto', probeScore: 0.02, mergeIou: 0.3 });
     expect(readSettings({ ...base, fall_threshold: 0.8, rotation: 'never' })).toMatchObject({ fallThreshold: 0.8, rotation: 'never' });
   });
-  it('rejects bad overrides with INVALID_CONFIG', () => {
-    for (const bad of [{ fall_threshold: 2 }, { fall_threshold: 'high' }, { rotation: 'sometimes' }]) {
+  it('rejects bad or missing values with INVALID_CONFIG', () => {
+    const cases: Record<string, unknown>[] = [
+      { ...base, fall_threshold: 2 }, { ...base, fall_threshold: 'high' }, { ...base, rotation: 'sometimes' }, { ...base, probe_score: -1 },
+      { ...base, fall_threshold: undefined }, { ...base, rotation: undefined }, { ...base, nms_iou_threshold: null },
+    ];
+    for (const bad of cases) {
       let caught: unknown;
       try {
-        readSettings({ ...base, ...bad });
+        readSettings(bad as typeof base);
       } catch (err) {
         caught = err;
       }
