@@ -34,8 +34,10 @@ describe('CI files', { timeout: 60_000 }, () => {
     });
   }
 
-  it('.ci/run and .ci/install-host.sh pass shellcheck', async () => {
-    const { stdout } = await exec('shellcheck', ['.ci/run', '.ci/install-host.sh'], { cwd: ROOT });
+  // Every shell script CI or an image build runs.
+  const scripts = ['.ci/run', '.ci/install-host.sh', ...readdirSync(join(ROOT, 'runtime/docker')).filter((f) => f.endsWith('.sh')).map((f) => join('runtime/docker', f))];
+  it(`${scripts.join(', ')} pass shellcheck`, async () => {
+    const { stdout } = await exec('shellcheck', scripts, { cwd: ROOT });
     expect(stdout).toBe('');
   });
 });
