@@ -36,6 +36,8 @@ ruth-model fetch-weights .
 # 3. Production dependencies only.
 npm prune --omit=dev
 rm -rf node_modules/.bin node_modules/.package-lock.json
+# prune leaves the emptied @scope folders of removed packages behind.
+if [ -d node_modules ]; then find node_modules -type d -empty -delete; fi
 
 # 4. What the runtime image needs: model.yaml, package.json, the compiled
 #    handler, and weights/ and node_modules/ when the model has them.
