@@ -8,8 +8,10 @@
  * still shows in the upright pass, as a weak or horizontal skeleton; so the
  * turns run when some candidate at or above `probeScore` (below the
  * reporting threshold) is not a clear upright person: it looks horizontal,
- * or is only partly seen. Empty frames and frames of
- * clearly upright people cost one pass.
+ * or is only partly seen; or some slot's box, whatever its score, is wider
+ * than tall (see lyingHint: MoveNet often leaves such a box on a lying person
+ * it cannot read). Empty frames and frames of clearly upright people cost
+ * one pass.
  */
 import { measureBody, type BodyGeometry } from './body-geometry.js';
 import { assessFall, looksHorizontal, type FallAssessment } from './fall-decision.js';
@@ -51,11 +53,12 @@ export interface DetectResult {
 export async function detectPeople(input: Uint8Array, stride: number, win: Window, run: RunPose, opts: DetectOptions): Promise<DetectResult> {
   const image = extractWindow(input, stride, win, new Int32Array(win.w * win.h * 3));
   const back = (p: Pose): Pose => offsetPose(p, win.x, win.y);
-  const candidates = toPeople(decodePoses(await run(image, win.w, win.h), win.w, win.h).map(back), 'upright', Math.min(opts.probeScore, opts.minScore));
+  const raw = decodePoses(await run(image, win.w, win.h), win.w, win.h).map(back);
+  const candidates = toPeople(raw, 'upright', Math.min(opts.probeScore, opts.minScore));
   const upright = candidates.filter((p) => p.pose.score >= opts.minScore);
   let passes = 1;
   let all = upright;
-  if (needsTurn(candidates, opts)) {
+  if (needsTurn(candidates, opts) || (opts.rotation === 'auto' && raw.some(lyingHint))) {
     const turned = new Int32Array(image.length);
     for (const turn of ['cw', 'ccw'] as const) {
       rotateImage(image, win.w, win.h, turn, turned);
@@ -77,6 +80,21 @@ function toPeople(poses: Pose[], pass: Person['pass'], minScore: number): Person
     })
     .filter((p) => p.body.box !== null);
 }
+
+/**
+ * MoveNet's box for a slot is wider than tall. Upright people (and the weak
+ * junk slots MoveNet fills its six with) have tall or small boxes; a person
+ * lying down usually leaves a wide box in some slot even when the score is
+ * near zero and no keypoint is visible. Any score counts: the box is the hint.
+ */
+export function lyingHint(p: Pose): boolean {
+  const w = p.box[2] - p.box[0];
+  const h = p.box[3] - p.box[1];
+  return w >= WIDE_ASPECT * h && w >= WIDE_MIN_PX;
+}
+const WIDE_ASPECT = 1.4;
+/** In 256-input pixels: about 5% of the frame width. */
+const WIDE_MIN_PX = 12;
 
 function needsTurn(candidates: Person[], opts: DetectOptions): boolean {
   if (opts.rotation !== 'auto') return opts.rotation === 'always';

@@ -12,6 +12,7 @@ import { assessFall, looksHorizontal } from '../src/fall-decision.js';
 import { KP, type Pose } from '../src/keypoints.js';
 import { rotateImage, unturnPoint } from '../src/rotate.js';
 import { readSettings } from '../src/settings.js';
+import { lyingHint } from '../src/detect-people.js';
 import { modelWindow } from '../src/window.js';
 
 type Joints = Partial<Record<keyof typeof KP, [number, number]>>;
@@ -99,6 +100,15 @@ describe('model window', () => {
     expect(modelWindow(computeGeometry(1920, 1080, spec))).toEqual({ x: 0, y: 48, w: 256, h: 160 });
     expect(modelWindow(computeGeometry(480, 640, spec))).toEqual({ x: 32, y: 0, w: 192, h: 256 });
     expect(modelWindow(computeGeometry(512, 512, spec))).toEqual({ x: 0, y: 0, w: 256, h: 256 });
+  });
+});
+
+describe('lying hint (the trigger for the turned passes)', () => {
+  const slot = (box: [number, number, number, number]): Pose => ({ keypoints: [], score: 0.01, box });
+  it('fires on a wide box of any score, not on tall or tiny ones', () => {
+    expect(lyingHint(slot([10, 100, 76, 120]))).toBe(true);
+    expect(lyingHint(slot([10, 20, 40, 120]))).toBe(false);
+    expect(lyingHint(slot([10, 10, 18, 13]))).toBe(false);
   });
 });
 
