@@ -2,18 +2,20 @@
  * Finds and compiles schemas/model.schema.json once per process.
  *
  * The canonical file lives at the repo root (schemas/model.schema.json).
- * The runtime package ships a copy in runtime/schemas/ (its package.json
- * "files"), so the loader looks, relative to this compiled module
- * (runtime/dist/config/):
- *   1. ../../schemas/model.schema.json      the package's own copy (installed, Docker);
- *   2. ../../../schemas/model.schema.json   the repo root (development);
+ * The runtime's build copies it into runtime/schemas/ (gitignored), which
+ * npm pack ships (package.json "files"). The loader looks, relative to this
+ * module (runtime/dist/config/ or runtime/src/config/):
+ *   1. ../../../schemas/model.schema.json   the repo root (development): the
+ *      canonical file first, so an edit counts before the next build;
+ *   2. ../../schemas/model.schema.json      the package's own copy (installed,
+ *      the image: there 1. does not exist);
  * RUTH_MODEL_SCHEMA overrides both.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const CANDIDATES = ['../../schemas/model.schema.json', '../../../schemas/model.schema.json'];
+const CANDIDATES = ['../../../schemas/model.schema.json', '../../schemas/model.schema.json'];
 
 export function modelSchemaPath(): string {
   const override = process.env.RUTH_MODEL_SCHEMA;
