@@ -16,6 +16,7 @@ export { encodeFrameMeta, parseFrameMeta, FRAME_META_SIZE, type FrameMetaHeader 
 export { writeExportFrame } from './frames/write-export.js';
 export { preprocess, syntheticInput } from './preprocess/preprocess.js';
 export { computeGeometry, inputBoxToFrame, inputPointToFrame, framePointToInput } from './preprocess/geometry.js';
+export { boxIou } from './api/boxes.js';
 // model.yaml, discovery and weights.
 export { loadModelConfig, validateModelConfig } from './config/load-model-config.js';
 export { ConfigError, formatConfigError, isConfigError, type ConfigIssue } from './config/config-error.js';

@@ -7,6 +7,7 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { boxIou } from '@ruth-ai/model-runtime';
 
 export type Box = [number, number, number, number];
 
@@ -65,13 +66,8 @@ export function loadGoldenCases(modelDir: string): GoldenCase[] {
     });
 }
 
-export function iou(a: readonly number[], b: readonly number[]): number {
-  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
+/** The runtime's box IoU, under the name the golden tests and benches import. */
+export const iou = boxIou;
 
 /** Problems found, in words; an empty list means the answer matches. */
 export function matchDetections(expected: readonly ExpectedDetection[], returned: readonly ReturnedDetection[], exactCount: boolean): string[] {

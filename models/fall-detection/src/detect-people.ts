@@ -13,6 +13,7 @@
  * it cannot read). Empty frames and frames of clearly upright people cost
  * one pass.
  */
+import { boxIou } from '@ruth-ai/model-runtime';
 import { measureBody, type BodyGeometry } from './body-geometry.js';
 import { assessFall, looksHorizontal, type FallAssessment } from './fall-decision.js';
 import { decodePoses, type Pose } from './keypoints.js';
@@ -126,7 +127,7 @@ function mergePeople(people: Person[], iouLimit: number): Person[] {
   const sorted = [...people].sort((a, b) => quality(b) - quality(a));
   const kept: Person[] = [];
   for (const p of sorted) {
-    if (kept.every((q) => iou(personBox(p), personBox(q)) <= iouLimit)) kept.push(p);
+    if (kept.every((q) => boxIou(personBox(p), personBox(q)) <= iouLimit)) kept.push(p);
   }
   return kept;
 }
@@ -137,12 +138,4 @@ export function personBox(p: Person): [number, number, number, number] {
   const k = p.body.box;
   if (!k) return m;
   return [Math.min(m[0], k[0]), Math.min(m[1], k[1]), Math.max(m[2], k[2]), Math.max(m[3], k[3])];
-}
-
-export function iou(a: readonly number[], b: readonly number[]): number {
-  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
 }
