@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 // and the image tests that need a Docker engine.
 export default defineConfig({
   test: {
+    // In CI a JSON report is written too, so .ci/run can print one plain
+    // "N passed, N failed" line that any log reader understands.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.cache/vitest-report.json' }]] : ['default'],
     projects: [
       {
         test: {
