@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     '',
     table(rows),
     '',
-    'A frame whose upright pass leaves doubt (someone horizontal or partly seen) costs two more pose passes (the quarter turns; also triggered by a box wider than tall in any of MoveNet's six slots): see the "person lying" rows.',
+    'A frame whose upright pass leaves doubt (someone horizontal or partly seen) costs two more pose passes (the quarter turns; also triggered by a box wider than tall in any of MoveNet\'s six slots), then two small 128×128 passes per zoomed look at a wide box no pass could read (up to `zoom_regions`): see the "person lying" rows.',
   ].join('\n');
   writeSection(path.join(REPO, 'docs/benchmarks.md'), body);
   process.stdout.write(`${body}\n`);

@@ -12,6 +12,9 @@
  * than tall (see lyingHint: MoveNet often leaves such a box on a lying person
  * it cannot read). Empty frames and frames of clearly upright people cost
  * one pass.
+ *
+ * After the turned passes, wide boxes that no pass could read get a zoomed,
+ * turned look (zoomIn, zoom.ts): that is where small lying people hide.
  */
 import { boxIou } from '@ruth-ai/model-runtime';
 import { measureBody, type BodyGeometry } from './body-geometry.js';
@@ -19,6 +22,7 @@ import { assessFall, looksHorizontal, type FallAssessment } from './fall-decisio
 import { decodePoses, type Pose } from './keypoints.js';
 import { offsetPose, rotateImage, unturnPose, type Turn } from './rotate.js';
 import { extractWindow, type Window } from './window.js';
+import { cropSquare, unzoomPose, zoomSquare, ZOOM_WINDOW } from './zoom.js';
 
 export type RotationPolicy = 'auto' | 'always' | 'never';
 
@@ -29,7 +33,7 @@ export interface Person {
   pose: Pose;
   body: BodyGeometry;
   fall: FallAssessment;
-  pass: 'upright' | Turn;
+  pass: 'upright' | Turn | `${Turn}-zoom`;
 }
 
 export interface DetectOptions {
@@ -40,6 +44,8 @@ export interface DetectOptions {
   rotation: RotationPolicy;
   /** Two poses overlapping more than this (keypoint-box IoU) are one person. */
   mergeIou: number;
+  /** After the turned passes, at most this many wide unread boxes get a zoomed look (zoom.ts). */
+  zoomRegions: number;
 }
 
 export interface DetectResult {
@@ -61,15 +67,81 @@ export async function detectPeople(input: Uint8Array, stride: number, win: Windo
   let all = upright;
   if (needsTurn(candidates, opts) || (opts.rotation === 'auto' && raw.some(lyingHint))) {
     const turned = new Int32Array(image.length);
+    const slots = [...raw];
     for (const turn of ['cw', 'ccw'] as const) {
       rotateImage(image, win.w, win.h, turn, turned);
       // The turned image is h wide and w high.
       const poses = decodePoses(await run(turned, win.h, win.w), win.h, win.w).map((p) => back(unturnPose(p, win.w, win.h, turn)));
+      slots.push(...poses);
       all = all.concat(toPeople(poses, turn, opts.minScore));
       passes++;
     }
+    const zoomed = await zoomIn(input, stride, zoomHints(slots, all, opts.zoomRegions), run, opts);
+    all = all.concat(zoomed.people);
+    passes += zoomed.passes;
   }
   return { people: mergePeople(all, opts.mergeIou), passes };
+}
+
+/**
+ * Wide slot boxes (from any pass) that no person already found explains:
+ * where a small lying person may be that no pass could read. Strongest
+ * first, one per place, at most `max`.
+ */
+function zoomHints(slots: Pose[], found: Person[], max: number): Pose[] {
+  const explained = found.filter((p) => !p.fall.uncertain).map(personBox);
+  const hints: Pose[] = [];
+  for (const s of slots.filter(lyingHint).sort((a, b) => b.score - a.score)) {
+    if (hints.length >= max) break;
+    if (explained.some((b) => overlap(s.box, b) > 0.5) || hints.some((h) => overlap(s.box, h.box) > 0.5)) continue;
+    hints.push(s);
+  }
+  return hints;
+}
+
+/**
+ * Each hint's square, enlarged to the zoom window and turned both ways (a
+ * lying person's head may be on either side). A hint box is often only part
+ * of the person: when a read reaches the square's edge, the square cut
+ * through them, so the read is redone once on a square around what was read.
+ */
+async function zoomIn(input: Uint8Array, size: number, hints: Pose[], run: RunPose, opts: DetectOptions): Promise<{ people: Person[]; passes: number }> {
+  let people: Person[] = [];
+  let passes = 0;
+  for (const h of hints) {
+    let sq = zoomSquare(h.box, size);
+    let found = await readSquare(input, size, sq, run, opts);
+    passes += 2;
+    const cut = found.find((p) => touchesEdge(personBox(p), sq, size));
+    if (cut) {
+      const b = personBox(cut);
+      sq = zoomSquare([Math.min(b[0], h.box[0]), Math.min(b[1], h.box[1]), Math.max(b[2], h.box[2]), Math.max(b[3], h.box[3])], size);
+      found = await readSquare(input, size, sq, run, opts);
+      passes += 2;
+    }
+    people = people.concat(found);
+  }
+  return { people, passes };
+}
+
+async function readSquare(input: Uint8Array, size: number, sq: { x: number; y: number; side: number }, run: RunPose, opts: DetectOptions): Promise<Person[]> {
+  const n = ZOOM_WINDOW;
+  const crop = cropSquare(input, size, sq, n, new Int32Array(n * n * 3));
+  const turned = new Int32Array(n * n * 3);
+  let people: Person[] = [];
+  for (const turn of ['cw', 'ccw'] as const) {
+    rotateImage(crop, n, n, turn, turned);
+    const poses = decodePoses(await run(turned, n, n), n, n).map((p) => unzoomPose(unturnPose(p, n, n, turn), sq, n));
+    people = people.concat(toPeople(poses, `${turn}-zoom`, opts.minScore));
+  }
+  return people;
+}
+
+/** The box comes within 3% of the square's side of an edge that is not the input's own. */
+function touchesEdge(b: readonly number[], sq: { x: number; y: number; side: number }, size: number): boolean {
+  const m = 0.03 * sq.side;
+  return (b[0] < sq.x + m && sq.x > 0) || (b[1] < sq.y + m && sq.y > 0) ||
+    (b[2] > sq.x + sq.side - m && sq.x + sq.side < size) || (b[3] > sq.y + sq.side - m && sq.y + sq.side < size);
 }
 
 function toPeople(poses: Pose[], pass: Person['pass'], minScore: number): Person[] {
@@ -126,8 +198,13 @@ function mergePeople(people: Person[], iouLimit: number): Person[] {
   const quality = (p: Person): number => p.pose.score * (0.5 + p.body.visible / 34);
   const sorted = [...people].sort((a, b) => quality(b) - quality(a));
   const kept: Person[] = [];
+  // A zoomed read can be a fragment of a person its square cut through, or
+  // one already read whole: one box mostly inside the other is one person.
+  const zoom = (p: Person): boolean => p.pass.endsWith('-zoom');
+  const same = (p: Person, q: Person): boolean =>
+    boxIou(personBox(p), personBox(q)) > iouLimit || ((zoom(p) || zoom(q)) && overlap(personBox(p), personBox(q)) > 0.6);
   for (const p of sorted) {
-    if (kept.every((q) => boxIou(personBox(p), personBox(q)) <= iouLimit)) kept.push(p);
+    if (!kept.some((q) => same(p, q))) kept.push(p);
   }
   return kept;
 }

@@ -82,6 +82,7 @@ export default defineModel<State>({
       probeScore: Math.min(settings.probeScore, settings.personThreshold),
       rotation: settings.rotation,
       mergeIou: settings.mergeIou,
+      zoomRegions: settings.zoomRegions,
     });
     const detections = people.map((p) => toDetection(p, input.geometry, settings));
     return {

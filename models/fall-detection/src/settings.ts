@@ -9,7 +9,9 @@
  *   - fall_threshold (parameters): fall_score at or above which a person is `fall`;
  *   - rotation (parameters): "auto", "always" or "never" (the turned passes);
  *   - probe_score (parameters): weak upright candidates down to this score may
- *     trigger the turned passes under "auto".
+ *     trigger the turned passes under "auto";
+ *   - zoom_regions (parameters): after the turned passes, how many wide unread
+ *     boxes get a zoomed, turned look (0 turns it off).
  * A bad or missing value is INVALID_CONFIG. There are no fallback constants:
  * the handler checks model.yaml's values once at load, so a model.yaml that
  * lacks one fails at start-up rather than on every request.
@@ -23,12 +25,22 @@ export interface Settings {
   rotation: RotationPolicy;
   probeScore: number;
   mergeIou: number;
+  zoomRegions: number;
 }
 
 function unit(config: Readonly<MergedConfig>, name: string): number {
   const value = config[name];
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
     const why = value === undefined || value === null ? 'is missing (model.yaml parameters should set it)' : `must be a number in [0, 1], got ${JSON.stringify(value)}`;
+    throw new RuntimeError('INVALID_CONFIG', `config.${name} ${why}`);
+  }
+  return value;
+}
+
+function count(config: Readonly<MergedConfig>, name: string, max: number): number {
+  const value = config[name];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    const why = value === undefined || value === null ? 'is missing (model.yaml parameters should set it)' : `must be an integer in [0, ${max}], got ${JSON.stringify(value)}`;
     throw new RuntimeError('INVALID_CONFIG', `config.${name} ${why}`);
   }
   return value;
@@ -45,5 +57,7 @@ export function readSettings(config: Readonly<MergedConfig>): Settings {
     rotation,
     probeScore: unit(config, 'probe_score'),
     mergeIou: unit(config, 'nms_iou_threshold'),
+    // Each region costs two small passes; 18 is every slot of the three passes.
+    zoomRegions: count(config, 'zoom_regions', 18),
   };
 }

@@ -14,6 +14,7 @@ import { rotateImage, unturnPoint } from '../src/rotate.js';
 import { readSettings } from '../src/settings.js';
 import { lyingHint } from '../src/detect-people.js';
 import { modelWindow } from '../src/window.js';
+import { cropSquare, unzoomPose, zoomSquare } from '../src/zoom.js';
 
 type Joints = Partial<Record<keyof typeof KP, [number, number]>>;
 
@@ -112,17 +113,37 @@ describe('lying hint (the trigger for the turned passes)', () => {
   });
 });
 
+describe('zoom (a closer look at a small lying person)', () => {
+  it('cuts a square around the hint, inside the input, and maps poses back', () => {
+    const sq = zoomSquare([200, 240, 250, 250], 256);
+    expect(sq.side).toBeCloseTo(80);
+    expect(sq.x + sq.side).toBeLessThanOrEqual(256);
+    expect(sq.y).toBe(256 - 80); // pushed up to stay inside
+    const back = unzoomPose({ keypoints: [{ x: 64, y: 0, score: 1 }], score: 1, box: [0, 0, 128, 128] }, sq, 128);
+    expect(back.box).toEqual([sq.x, sq.y, sq.x + 80, sq.y + 80]);
+    expect(back.keypoints[0]).toMatchObject({ x: sq.x + 40, y: sq.y });
+  });
+  it('enlarges the square bilinearly: a one-pixel-per-value ramp stays a ramp', () => {
+    const size = 8;
+    const src = new Uint8Array(size * size * 3);
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) src.fill(x * 10, (y * size + x) * 3, (y * size + x) * 3 + 3);
+    const out = cropSquare(src, size, { x: 2, y: 2, side: 4 }, 8, new Int32Array(8 * 8 * 3));
+    const row = Array.from({ length: 8 }, (_, i) => out[i * 3]);
+    expect(row).toEqual([18, 23, 28, 33, 38, 43, 48, 53].map((v) => Math.round(v)));
+  });
+});
+
 describe('settings', () => {
   // The defaults come from model.yaml, merged the way the runtime's worker does.
   const yaml = loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url)));
   const base = { ...yaml.parameters, confidence_threshold: yaml.confidence_threshold, nms_iou_threshold: yaml.nms_iou_threshold };
   it('reads model.yaml defaults and request overrides', () => {
-    expect(readSettings(base)).toEqual({ personThreshold: 0.2, fallThreshold: 0.6, rotation: 'auto', probeScore: 0.02, mergeIou: 0.3 });
+    expect(readSettings(base)).toEqual({ personThreshold: 0.2, fallThreshold: 0.6, rotation: 'auto', probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2 });
     expect(readSettings({ ...base, fall_threshold: 0.8, rotation: 'never' })).toMatchObject({ fallThreshold: 0.8, rotation: 'never' });
   });
   it('rejects bad or missing values with INVALID_CONFIG', () => {
     const cases: Record<string, unknown>[] = [
-      { ...base, fall_threshold: 2 }, { ...base, fall_threshold: 'high' }, { ...base, rotation: 'sometimes' }, { ...base, probe_score: -1 },
+      { ...base, fall_threshold: 2 }, { ...base, fall_threshold: 'high' }, { ...base, rotation: 'sometimes' }, { ...base, probe_score: -1 }, { ...base, zoom_regions: 1.5 }, { ...base, zoom_regions: -1 },
       { ...base, fall_threshold: undefined }, { ...base, rotation: undefined }, { ...base, nms_iou_threshold: null },
     ];
     for (const bad of cases) {
