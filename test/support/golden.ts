@@ -69,26 +69,56 @@ export function loadGoldenCases(modelDir: string): GoldenCase[] {
 /** The runtime's box IoU, under the name the golden tests and benches import. */
 export const iou = boxIou;
 
-/** Problems found, in words; an empty list means the answer matches. */
-export function matchDetections(expected: readonly ExpectedDetection[], returned: readonly ReturnedDetection[], exactCount: boolean): string[] {
-  const pairs: { e: number; r: number; iou: number }[] = [];
+export interface BoxPair {
+  /** Index into the expected list. */
+  e: number;
+  /** Index into the returned list. */
+  r: number;
+  iou: number;
+}
+
+/**
+ * One-to-one pairing of expected and returned boxes: every candidate pair
+ * with IoU >= minIou(e) and allowed by `compatible`, best overlaps first.
+ * Greedy, which is optimal for the well-separated boxes fixtures have.
+ */
+export function pairBoxes(
+  expected: readonly { bbox: readonly number[] }[],
+  returned: readonly { bbox: readonly number[] }[],
+  minIou: (e: number) => number,
+  compatible: (e: number, r: number) => boolean = () => true,
+): BoxPair[] {
+  const candidates: BoxPair[] = [];
   expected.forEach((exp, e) => {
     returned.forEach((got, r) => {
-      if (got.class_name !== exp.class_name) return;
+      if (!compatible(e, r)) return;
       const v = iou(exp.bbox, got.bbox);
-      if (v >= (exp.min_iou ?? DEFAULT_MIN_IOU)) pairs.push({ e, r, iou: v });
+      if (v >= minIou(e)) candidates.push({ e, r, iou: v });
     });
   });
-  // Best overlaps first: a greedy assignment that is optimal for the
-  // well-separated boxes fixtures have.
-  pairs.sort((x, y) => y.iou - x.iou);
+  candidates.sort((x, y) => y.iou - x.iou);
   const usedE = new Set<number>();
   const usedR = new Set<number>();
-  for (const p of pairs) {
+  const pairs: BoxPair[] = [];
+  for (const p of candidates) {
     if (usedE.has(p.e) || usedR.has(p.r)) continue;
     usedE.add(p.e);
     usedR.add(p.r);
+    pairs.push(p);
   }
+  return pairs;
+}
+
+/** Problems found, in words; an empty list means the answer matches. */
+export function matchDetections(expected: readonly ExpectedDetection[], returned: readonly ReturnedDetection[], exactCount: boolean): string[] {
+  const pairs = pairBoxes(
+    expected,
+    returned,
+    (e) => expected[e]!.min_iou ?? DEFAULT_MIN_IOU,
+    (e, r) => expected[e]!.class_name === returned[r]!.class_name,
+  );
+  const usedE = new Set(pairs.map((p) => p.e));
+  const usedR = new Set(pairs.map((p) => p.r));
   const problems: string[] = [];
   expected.forEach((exp, e) => {
     if (usedE.has(e)) return;

@@ -16,7 +16,7 @@ import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
 import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
 import { startServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
 import { frameFromImage } from '../../../test/support/frames.js';
-import { iou, loadGoldenCases } from '../../../test/support/golden.js';
+import { loadGoldenCases, pairBoxes } from '../../../test/support/golden.js';
 
 type Box = [number, number, number, number];
 interface Case { description: string; image: string; split: string; falls: Box[]; ignore: Box[] }
@@ -29,24 +29,9 @@ const CONFIG = process.env.EVAL_CONFIG ? (JSON.parse(process.env.EVAL_CONFIG) as
 interface Tally { tp: number; fp: number; fn: number; ious: number[]; passes: number; frames: number; ms: number; failures: string[] }
 const tally = (): Tally => ({ tp: 0, fp: 0, fn: 0, ious: [], passes: 0, frames: 0, ms: 0, failures: [] });
 
-/** Best-first one-to-one pairing at IoU >= min; returns the pairs' IoUs and which returned boxes were used. */
-function pair(expected: Box[], returned: Det[], min: number): { ious: number[]; used: Set<number> } {
-  const pairs: { e: number; r: number; v: number }[] = [];
-  expected.forEach((e, i) => returned.forEach((r, j) => {
-    const v = iou(e, r.bbox);
-    if (v >= min) pairs.push({ e: i, r: j, v });
-  }));
-  pairs.sort((a, b) => b.v - a.v);
-  const ue = new Set<number>();
-  const used = new Set<number>();
-  const ious: number[] = [];
-  for (const p of pairs) {
-    if (ue.has(p.e) || used.has(p.r)) continue;
-    ue.add(p.e);
-    used.add(p.r);
-    ious.push(p.v);
-  }
-  return { ious, used };
+/** Best-first one-to-one pairing at IoU >= min: the pairs' IoUs. */
+function pair(expected: Box[], returned: Det[], min: number): { ious: number[] } {
+  return { ious: pairBoxes(expected.map((bbox) => ({ bbox })), returned, () => min).map((p) => p.iou) };
 }
 
 function score(t: Tally, name: string, c: Case, dets: Det[]): void {

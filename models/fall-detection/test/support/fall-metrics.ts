@@ -3,7 +3,7 @@
  * A returned `fall` is a true positive when it pairs (same class, IoU >= 0.5,
  * each used once, best overlaps first) with an expected `fall`.
  */
-import { iou, type ExpectedDetection, type ReturnedDetection } from '../../../../test/support/golden.js';
+import { pairBoxes, type ExpectedDetection, type ReturnedDetection } from '../../../../test/support/golden.js';
 
 export interface Tally {
   tp: number;
@@ -17,24 +17,9 @@ export function emptyTally(): Tally {
   return { tp: 0, fp: 0, fn: 0, ious: [] };
 }
 
-/** Best-first pairing of expected and returned boxes of one class. */
+/** IoUs of the best-first one-to-one pairs at IoU >= minIou. */
 function pair(expected: ExpectedDetection[], returned: ReturnedDetection[], minIou: number): number[] {
-  const pairs: { e: number; r: number; v: number }[] = [];
-  expected.forEach((e, i) => returned.forEach((r, j) => {
-    const v = iou(e.bbox, r.bbox);
-    if (v >= minIou) pairs.push({ e: i, r: j, v });
-  }));
-  pairs.sort((a, b) => b.v - a.v);
-  const usedE = new Set<number>();
-  const usedR = new Set<number>();
-  const matched: number[] = [];
-  for (const p of pairs) {
-    if (usedE.has(p.e) || usedR.has(p.r)) continue;
-    usedE.add(p.e);
-    usedR.add(p.r);
-    matched.push(p.v);
-  }
-  return matched;
+  return pairBoxes(expected, returned, () => minIou).map((p) => p.iou);
 }
 
 export function addCase(t: Tally, expected: ExpectedDetection[], returned: ReturnedDetection[]): void {
