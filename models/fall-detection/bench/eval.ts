@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     const { unlabelled } = JSON.parse(readFileSync(path.join(MODEL_DIR, 'test/golden', `${g.name}.json`), 'utf8')) as { unlabelled?: Box[] };
     golden[`golden-${g.name}`] = { description: g.description, image: g.image, split: 'golden', falls: g.expect.detections.filter((d) => d.class_name === 'fall').map((d) => d.bbox), ignore: unlabelled ?? [] };
   }
-  fetchWeights(MODEL_DIR);
+  await fetchWeights(MODEL_DIR);
   const shm = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : '/tmp', 'fall-eval-'));
   const server = await startServerProcess({ RUTH_MODEL_ID: 'fall-detection' }, path.dirname(MODEL_DIR), 60_000);
   const tallies = new Map<string, Tally>();

@@ -89,7 +89,7 @@ async function measureAll(socket: string, frames: Frame[], target: string): Prom
 }
 
 async function main(): Promise<void> {
-  fetchWeights(MODEL_DIR);
+  await fetchWeights(MODEL_DIR);
   const shm = mkdtempSync(path.join('/dev/shm', 'fall-bench-'));
   chmodSync(shm, 0o755);
   const load0 = os.loadavg()[0]!;

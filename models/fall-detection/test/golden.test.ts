@@ -61,7 +61,7 @@ async function ask(c: GoldenCase, config: Record<string, unknown> | null): Promi
 describe('fall-detection golden fixtures over the real socket', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     expect(cases.length).toBeGreaterThanOrEqual(12);
-    fetchWeights(MODEL_DIR);
+    await fetchWeights(MODEL_DIR);
     shmDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'fall-golden-'));
     server = await startServerProcess({ RUTH_MODEL_ID: 'fall-detection', RUTH_WORKERS: '2' }, path.dirname(MODEL_DIR), 60_000);
   }, 90_000);

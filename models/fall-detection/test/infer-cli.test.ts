@@ -30,7 +30,7 @@ describe('ruth-model infer', { timeout: 60_000 }, () => {
   const before = new Set(shmLeftovers());
 
   beforeAll(async () => {
-    fetchWeights(MODEL_DIR);
+    await fetchWeights(MODEL_DIR);
     server = await startServerProcess({ RUTH_MODEL_ID: 'fall-detection' }, path.dirname(MODEL_DIR), 60_000);
     out = mkdtempSync(path.join(os.tmpdir(), 'fall-infer-'));
   }, 90_000);
