@@ -17,6 +17,7 @@ import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
 import { startServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
 import { frameFromImage } from '../../../test/support/frames.js';
 import { loadGoldenCases, pairBoxes } from '../../../test/support/golden.js';
+import { outsideRegions, readUnlabelled } from '../test/support/fall-metrics.js';
 
 type Box = [number, number, number, number];
 interface Case { description: string; image: string; split: string; falls: Box[]; ignore: Box[] }
@@ -36,12 +37,7 @@ function pair(expected: Box[], returned: Det[], min: number): { ious: number[] }
 
 function score(t: Tally, name: string, c: Case, dets: Det[]): void {
   // A detection centred in an ignore box (a person cut off by the frame) counts neither way.
-  const inside = (d: Det, b: Box): boolean => {
-    const cx = (d.bbox[0]! + d.bbox[2]!) / 2;
-    const cy = (d.bbox[1]! + d.bbox[3]!) / 2;
-    return cx >= b[0] && cx <= b[2] && cy >= b[1] && cy <= b[3];
-  };
-  const kept = dets.filter((d) => !c.ignore.some((b) => inside(d, b)));
+  const kept = outsideRegions(dets, c.ignore);
   const falls = kept.filter((d) => d.class_name === 'fall');
   const matched = pair(c.falls, falls, 0.5);
   t.tp += matched.ious.length;
@@ -73,8 +69,8 @@ async function main(): Promise<void> {
   const golden: Record<string, Case> = {};
   for (const g of loadGoldenCases(MODEL_DIR)) {
     // `unlabelled` (this model's golden field): regions of people too small to label, like ignore boxes.
-    const { unlabelled } = JSON.parse(readFileSync(path.join(MODEL_DIR, 'test/golden', `${g.name}.json`), 'utf8')) as { unlabelled?: Box[] };
-    golden[`golden-${g.name}`] = { description: g.description, image: g.image, split: 'golden', falls: g.expect.detections.filter((d) => d.class_name === 'fall').map((d) => d.bbox), ignore: unlabelled ?? [] };
+    const ignore = readUnlabelled(MODEL_DIR, g.name) as Box[];
+    golden[`golden-${g.name}`] = { description: g.description, image: g.image, split: 'golden', falls: g.expect.detections.filter((d) => d.class_name === 'fall').map((d) => d.bbox), ignore };
   }
   await fetchWeights(MODEL_DIR);
   const shm = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : '/tmp', 'fall-eval-'));

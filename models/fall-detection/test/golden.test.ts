@@ -5,7 +5,7 @@
  * Unix socket. Checks each answer against its labels, then the precision and
  * recall of `fall` and every box's IoU over the whole set.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,27 +16,16 @@ import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
 import { startServerProcess, type ServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
 import { frameFromImage } from '../../../test/support/frames.js';
 import { loadGoldenCases, matchDetections, type GoldenCase } from '../../../test/support/golden.js';
-import { addCase, emptyTally, summarise } from './support/fall-metrics.js';
+import { addCase, emptyTally, outsideRegions, readUnlabelled, summarise } from './support/fall-metrics.js';
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
 const cases = loadGoldenCases(MODEL_DIR);
 
-/**
- * This model's own golden field `unlabelled`: regions holding people too
- * small to label one by one (normalised boxes). A detection centred in one
- * counts neither way, as the evaluation set's ignore boxes do.
- */
-function unlabelled(c: GoldenCase): number[][] {
-  return (JSON.parse(readFileSync(path.join(MODEL_DIR, 'test/golden', `${c.name}.json`), 'utf8')) as { unlabelled?: number[][] }).unlabelled ?? [];
-}
+/** Each case's `unlabelled` regions (this model's own golden field), read once. */
+const unlabelled = new Map(cases.map((c) => [c.name, readUnlabelled(MODEL_DIR, c.name)]));
 
 function labelled(c: GoldenCase, dets: InferenceResponse['detections']): InferenceResponse['detections'] {
-  const inside = (d: { bbox: number[] }, b: number[]): boolean => {
-    const cx = (d.bbox[0] + d.bbox[2]) / 2;
-    const cy = (d.bbox[1] + d.bbox[3]) / 2;
-    return cx >= b[0] && cx <= b[2] && cy >= b[1] && cy <= b[3];
-  };
-  return dets.filter((d) => !unlabelled(c).some((b) => inside(d, b)));
+  return outsideRegions(dets, unlabelled.get(c.name)!);
 }
 
 let server: ServerProcess;
@@ -83,7 +72,7 @@ describe('fall-detection golden fixtures over the real socket', { timeout: 120_0
       expect(res.error_code ?? null).toBe(c.expect.error_code);
       if (c.expect.error_code) return;
       expect(res.error).toBeNull();
-      expect(matchDetections(c.expect.detections, labelled(c, res.detections), c.expect.exact_count || unlabelled(c).length > 0)).toEqual([]);
+      expect(matchDetections(c.expect.detections, labelled(c, res.detections), c.expect.exact_count || unlabelled.get(c.name)!.length > 0)).toEqual([]);
       // The contract's shape, plus this model's additions.
       for (const d of res.detections) {
         expect(d.class_id).toBe(d.class_name === 'fall' ? 0 : 1);

@@ -3,6 +3,8 @@
  * A returned `fall` is a true positive when it pairs (same class, IoU >= 0.5,
  * each used once, best overlaps first) with an expected `fall`.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { pairBoxes, type ExpectedDetection, type ReturnedDetection } from '../../../../test/support/golden.js';
 
 export interface Tally {
@@ -39,4 +41,26 @@ export function summarise(t: Tally): { precision: number; recall: number; minIou
   const minIou = t.ious.length ? Math.min(...t.ious) : 0;
   const meanIou = t.ious.length ? t.ious.reduce((s, v) => s + v, 0) / t.ious.length : 0;
   return { precision, recall, minIou, meanIou };
+}
+
+/**
+ * This model's own golden field `unlabelled` of test/golden/<name>.json:
+ * regions holding people too small to label one by one (normalised boxes).
+ */
+export function readUnlabelled(modelDir: string, name: string): number[][] {
+  const file = path.join(modelDir, 'test/golden', `${name}.json`);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { unlabelled?: number[][] }).unlabelled ?? [];
+}
+
+/**
+ * The detections whose box centre lies in none of `regions`: a detection
+ * centred in an ignore or unlabelled region counts neither way.
+ */
+export function outsideRegions<T extends { bbox: readonly number[] }>(dets: readonly T[], regions: readonly (readonly number[])[]): T[] {
+  const inside = (d: T, b: readonly number[]): boolean => {
+    const cx = (d.bbox[0]! + d.bbox[2]!) / 2;
+    const cy = (d.bbox[1]! + d.bbox[3]!) / 2;
+    return cx >= b[0]! && cx <= b[2]! && cy >= b[1]! && cy <= b[3]!;
+  };
+  return dets.filter((d) => !regions.some((b) => inside(d, b)));
 }
