@@ -5,10 +5,7 @@
  */
 import type { InferenceRequest } from '../api/wire.js';
 import { RuntimeError } from '../errors/runtime-error.js';
-import { frameLayout } from '../frames/layout.js';
-
-/** Larger than any camera we expect (16K); guards against absurd allocations. */
-export const MAX_DIMENSION = 16384;
+import { MAX_DIMENSION, frameLayout } from '../frames/layout.js';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
