@@ -12,6 +12,7 @@ import yaml from 'js-yaml';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue } from './config-error.js';
+import { deepFreeze } from './deep-freeze.js';
 import type { ModelConfig } from './model-config.js';
 import { modelValidator } from './model-schema.js';
 import { YamlLocator, formatPath, pointerToPath, type PathSegment } from './yaml-locate.js';
@@ -60,14 +61,6 @@ function gpuIssue(loc: YamlLocator): ConfigIssue {
     line: loc.line(rr, 'gpu_required') ?? loc.line(rr),
     message: 'gpu_required and cpu_fallback_allowed cannot both be true (cpu_fallback_allowed defaults to true: set it to false for a GPU-only model)',
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
 }
 
 function parseYaml(file: string, text: string): Record<string, unknown> {

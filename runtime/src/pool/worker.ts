@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MergedConfig, ModelDefinition } from '../api/model.js';
+import { deepFreeze } from '../config/deep-freeze.js';
 import { isRuntimeError } from '../errors/runtime-error.js';
 import { readFrame } from '../frames/read-frame.js';
 import { preprocess, syntheticInput } from '../preprocess/preprocess.js';
@@ -23,14 +24,7 @@ const current = new Int32Array(setup.current);
 const workerId = setup.workerId;
 const post = (m: FromWorker): void => port.postMessage(m);
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
+// Structured clone drops the loaded config's freeze: freeze this thread's copy again.
 const config = deepFreeze(setup.config);
 // Per-request config starts from model.yaml: its `parameters`, then the two
 // contract thresholds; the request's own `config` overrides any of them.
