@@ -13,6 +13,7 @@ import type { MergedConfig, ModelDefinition } from '../api/model.js';
 import { deepFreeze } from '../config/deep-freeze.js';
 import { isRuntimeError } from '../errors/runtime-error.js';
 import { readFrame } from '../frames/read-frame.js';
+import { jsonLogger } from '../lifecycle/logger.js';
 import { preprocess, syntheticInput } from '../preprocess/preprocess.js';
 import { normaliseOutput } from './validate-output.js';
 import type { FromWorker, TaskResult, ToWorker, WorkerSetup } from './task.js';
@@ -35,9 +36,9 @@ const defaults: MergedConfig = Object.freeze({
 });
 const readOptions = { allowedRoots: setup.allowedRoots };
 
-function log(msg: string, fields?: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, model_id: config.model_id, worker: workerId, ...fields })}\n`);
-}
+const logger = jsonLogger({ model_id: config.model_id, worker: workerId });
+/** The handler's `log`: info lines tagged with the model and this worker. */
+const log = (msg: string, fields?: Record<string, unknown>): void => logger('info', msg, fields);
 
 const ms = (from: number, to: number): number => Math.round((to - from) * 1000) / 1000;
 
