@@ -18,6 +18,11 @@ export interface GeometrySpec {
   resize: ResizeMode;
 }
 
+/** Input pixels that `frameSide` frame pixels cover at scale `s`: at least 1, at most the input's side. */
+function fitted(frameSide: number, s: number, inputSide: number): number {
+  return Math.min(inputSide, Math.max(1, Math.round(frameSide * s)));
+}
+
 export function computeGeometry(frameW: number, frameH: number, spec: GeometrySpec): FrameGeometry {
   const W = spec.width;
   const H = spec.height;
@@ -25,8 +30,8 @@ export function computeGeometry(frameW: number, frameH: number, spec: GeometrySp
     return { frameWidth: frameW, frameHeight: frameH, inputWidth: W, inputHeight: H, resize: 'stretch', scaleX: W / frameW, scaleY: H / frameH, padX: 0, padY: 0 };
   }
   const s = Math.min(W / frameW, H / frameH);
-  const contentW = Math.min(W, Math.max(1, Math.round(frameW * s)));
-  const contentH = Math.min(H, Math.max(1, Math.round(frameH * s)));
+  const contentW = fitted(frameW, s, W);
+  const contentH = fitted(frameH, s, H);
   return {
     frameWidth: frameW,
     frameHeight: frameH,
@@ -44,8 +49,8 @@ export function computeGeometry(frameW: number, frameH: number, spec: GeometrySp
 export function contentSize(g: FrameGeometry): { width: number; height: number } {
   if (g.resize === 'stretch') return { width: g.inputWidth, height: g.inputHeight };
   return {
-    width: Math.min(g.inputWidth, Math.max(1, Math.round(g.frameWidth * g.scaleX))),
-    height: Math.min(g.inputHeight, Math.max(1, Math.round(g.frameHeight * g.scaleY))),
+    width: fitted(g.frameWidth, g.scaleX, g.inputWidth),
+    height: fitted(g.frameHeight, g.scaleY, g.inputHeight),
   };
 }
 
