@@ -14,7 +14,6 @@
 import type { InputTensor } from '../api/model.js';
 import type { InputSpec } from '../config/model-config.js';
 import type { Frame } from '../frames/read-frame.js';
-import { computeGeometry } from './geometry.js';
 import { resizePlan, type ResizePlan } from './resize-plan.js';
 import { ROW_CONVERTERS, type RowConverter } from './row-convert.js';
 
@@ -212,6 +211,5 @@ export function syntheticInput(spec: InputSpec): InputTensor {
     layout: { format: 'RGB24', width: W, height: H, stride: W * 3, chromaStride: 0, uOffset: 0, vOffset: 0, byteLength: W * H * 3 },
     data: rgb,
   };
-  const tensor = preprocess(frame, spec);
-  return { ...tensor, geometry: computeGeometry(W, H, spec) };
+  return preprocess(frame, spec);
 }
