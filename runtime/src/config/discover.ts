@@ -32,9 +32,6 @@ export interface Discovery {
 function unusableReason(dir: string, config: ModelConfig): string | undefined {
   const handler = resolve(dir, config.handler);
   if (!existsSync(handler)) return `handler ${JSON.stringify(config.handler)} not found at ${handler} (is the model built?)`;
-  if (config.model_type === 'pytorch' && config.engine === undefined) {
-    return 'model_type pytorch needs an engine (tfjs or onnx): this runtime does not run PyTorch';
-  }
   return undefined;
 }
 

@@ -63,8 +63,3 @@ export function resolveAllowedPath(reference: string, allowedRoots: readonly str
   }
   return real;
 }
-
-/** Forgets cached root realpaths (tests create and remove roots). */
-export function clearRootCache(): void {
-  realRootCache.clear();
-}

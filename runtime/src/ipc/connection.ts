@@ -44,11 +44,6 @@ export class Connection {
     });
   }
 
-  /** Requests received whose responses are not yet written. */
-  get pending(): number {
-    return this.#slots.length;
-  }
-
   /** Calls `fn` once nothing is pending (at once if already so). */
   whenIdle(fn: () => void): void {
     this.#onIdle = fn;

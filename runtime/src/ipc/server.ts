@@ -37,10 +37,6 @@ export class IpcServer {
     });
   }
 
-  get connectionCount(): number {
-    return this.#connections.size;
-  }
-
   /** Removes a stale socket, binds, and applies mode and group. */
   async listen(): Promise<void> {
     const { socketPath, mode, group } = this.#options;

@@ -95,10 +95,6 @@ export class WorkerPool {
     for (const slot of this.#slots) slot.start();
   }
 
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
   /** Resolves when every worker has loaded and warmed up; rejects on the first load failure. */
   ready(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
