@@ -21,8 +21,6 @@ export interface OnnxEngine {
 }
 
 export async function createOnnxSession(modelDir: string, onnxPath: string, options: OnnxSessionOptions = {}): Promise<OnnxEngine> {
-  // CUDA binaries are never wanted here (and never shipped); see DEVELOPERS.md.
-  process.env.ONNXRUNTIME_NODE_INSTALL_CUDA ??= 'skip';
   const ort = requireFromModel<OrtModule>(modelDir, 'onnxruntime-node');
   const session = await ort.InferenceSession.create(resolve(modelDir, onnxPath), {
     executionProviders: ['cpu'],
