@@ -7,7 +7,7 @@
 import net from 'node:net';
 import type { InferenceResponse } from '../api/wire.js';
 import { FrameDecoder, encodeFrame } from '../ipc/framing.js';
-import { ClientError, MAX_RESPONSE_BYTES } from './one-shot.js';
+import { ClientError, MAX_RESPONSE_BYTES, parseResponse, socketError } from './one-shot.js';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -65,17 +65,14 @@ export class ModelClient {
         const next = this.#pending.shift();
         if (!next) continue;
         clearTimeout(next.timer);
-        if (item.kind !== 'message') next.reject(new ClientError(`bad response framing: ${item.error.message}`, 'PROTOCOL'));
-        else {
-          try {
-            next.resolve(JSON.parse(item.body.toString('utf8')));
-          } catch (err) {
-            next.reject(new ClientError(`response is not JSON: ${(err as Error).message}`, 'PROTOCOL'));
-          }
+        try {
+          next.resolve(parseResponse(item));
+        } catch (err) {
+          next.reject(err as ClientError);
         }
       }
     });
-    sock.on('error', (err: NodeJS.ErrnoException) => this.#fail(new ClientError(`${this.socketPath}: ${err.message}`, err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? 'CONNECT' : 'CLOSED', { cause: err }), sock));
+    sock.on('error', (err: NodeJS.ErrnoException) => this.#fail(socketError(this.socketPath, err), sock));
     sock.on('close', () => this.#fail(new ClientError(`${this.socketPath} closed the connection`, 'CLOSED'), sock));
     this.#socket = sock;
     return sock;

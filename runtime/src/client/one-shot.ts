@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import type { InferenceResponse } from '../api/wire.js';
-import { FrameDecoder, encodeFrame } from '../ipc/framing.js';
+import { FrameDecoder, encodeFrame, type DecodedItem } from '../ipc/framing.js';
 
 /** Responses have no size limit on the wire; this only stops a runaway peer. */
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
@@ -25,9 +25,24 @@ export class ClientError extends Error {
   }
 }
 
+/** A socket error as a ClientError: CONNECT when nothing listens at the path, else CLOSED. */
+export function socketError(socketPath: string, err: NodeJS.ErrnoException): ClientError {
+  return new ClientError(`${socketPath}: ${err.message}`, err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? 'CONNECT' : 'CLOSED', { cause: err });
+}
+
+/** The parsed JSON of one decoded response; throws ClientError PROTOCOL for bad framing or a body that is not JSON. */
+export function parseResponse<T>(item: DecodedItem): T {
+  if (item.kind !== 'message') throw new ClientError(`bad response framing: ${item.error.message}`, 'PROTOCOL');
+  try {
+    return JSON.parse(item.body.toString('utf8')) as T;
+  } catch (err) {
+    throw new ClientError(`response is not JSON: ${(err as Error).message}`, 'PROTOCOL');
+  }
+}
+
 /**
- * Sends `body` (an object, or raw bytes already framed by the caller's own
- * choice when `raw` is a Buffer) and resolves with the parsed response.
+ * Sends `body` (an object, or a Buffer the caller has already framed, sent
+ * as is) and resolves with the parsed response.
  */
 export function request<T = InferenceResponse>(socketPath: string, body: unknown, options: RequestOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -47,19 +62,15 @@ export function request<T = InferenceResponse>(socketPath: string, body: unknown
     sock.once('connect', () => sock.write(Buffer.isBuffer(body) ? body : encodeFrame(JSON.stringify(body))));
     sock.on('data', (chunk: Buffer) => {
       for (const item of decoder.push(chunk)) {
-        if (item.kind === 'message') {
-          try {
-            finish(null, JSON.parse(item.body.toString('utf8')) as T);
-          } catch (err) {
-            finish(new ClientError(`response is not JSON: ${(err as Error).message}`, 'PROTOCOL'));
-          }
-        } else finish(new ClientError(`bad response framing: ${item.error.message}`, 'PROTOCOL'));
+        try {
+          finish(null, parseResponse<T>(item));
+        } catch (err) {
+          finish(err as ClientError);
+        }
         return;
       }
     });
-    sock.once('error', (err: NodeJS.ErrnoException) =>
-      finish(new ClientError(`${socketPath}: ${err.message}`, err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? 'CONNECT' : 'CLOSED', { cause: err })),
-    );
+    sock.once('error', (err: NodeJS.ErrnoException) => finish(socketError(socketPath, err)));
     sock.once('close', () => finish(new ClientError(`${socketPath} closed the connection before answering`, 'CLOSED')));
   });
 }
