@@ -1,20 +1,4 @@
-/** Writes the fall-detection section of docs/benchmarks.md, between its markers, leaving the rest alone. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-
-const START = '<!-- fall-detection-bench:start -->';
-const END = '<!-- fall-detection-bench:end -->';
-const RUNTIME_START = '<!-- runtime-bench:start -->';
-const RUNTIME_END = '<!-- runtime-bench:end -->';
-
-export function writeSection(file: string, body: string): void {
-  let text = existsSync(file)
-    ? readFileSync(file, 'utf8')
-    : `# Benchmarks\n\n${RUNTIME_START}\n_Runtime figures: run \`npm run bench\`._\n${RUNTIME_END}\n\n${START}\n${END}\n`;
-  if (!text.includes(START) || !text.includes(END)) text = `${text.trimEnd()}\n\n${START}\n${END}\n`;
-  const before = text.slice(0, text.indexOf(START) + START.length);
-  const after = text.slice(text.indexOf(END));
-  writeFileSync(file, `${before}\n${body.trim()}\n${after}`);
-}
+/** The fall-detection bench's table (its section of docs/benchmarks.md is written by the runtime's writeSection). */
 
 export interface Row {
   target?: string;

@@ -18,7 +18,8 @@ import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
 import { encodeFrame } from '../../../runtime/src/frames/encode.js';
 import { decodeImage, type RgbImage } from '../../../runtime/src/image/decode.js';
 import { startServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
-import { table, writeSection, type Row } from './bench-report.js';
+import { writeSection } from '../../../runtime/src/bench/report.js';
+import { table, type Row } from './bench-report.js';
 import { imageExists, startContainer } from './container.js';
 
 const IMAGE = process.env.BENCH_IMAGE ?? 'ruth-ai/fall-detection:latest';
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
     '',
     'A frame whose upright pass leaves doubt (someone horizontal or partly seen) costs two more pose passes (the quarter turns; also triggered by a box wider than tall in any of MoveNet\'s six slots), then two small 128×128 passes per zoomed look at a wide box no pass could read (up to `zoom_regions`): see the "person lying" rows.',
   ].join('\n');
-  writeSection(path.join(REPO, 'docs/benchmarks.md'), body);
+  writeSection(path.join(REPO, 'docs/benchmarks.md'), 'fall-detection-bench', body);
   process.stdout.write(`${body}\n`);
 }
 

@@ -125,7 +125,7 @@ ${table(b.results)}
 | (b) frames/s | 19 (1 caller) | >= 200 | ${bestB.toLocaleString('en-US')} (best level) |
 `;
     process.stdout.write(`\n${section}\n`);
-    writeSection(DOC, section);
+    writeSection(DOC, 'runtime-bench', section);
     process.stdout.write(`wrote the runtime section of ${DOC}\n`);
   } finally {
     rmSync(root, { recursive: true, force: true });

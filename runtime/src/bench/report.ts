@@ -1,20 +1,12 @@
-/** Benchmark tables, and writing this runtime's section of docs/benchmarks.md between its markers. */
+/** Benchmark tables, and writing one section of docs/benchmarks.md between its markers. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { LoadResult } from './load.js';
 
-export const START = '<!-- runtime-bench:start -->';
-export const END = '<!-- runtime-bench:end -->';
-
+/** A new docs/benchmarks.md; each benchmark appends its own marked section. */
 const SKELETON = `# Benchmarks
 
 Figures are measured on the machine named in each section; timings are noisy, so compare ratios within one run.
-
-${START}
-${END}
-
-<!-- model-bench:start -->
-<!-- model-bench:end -->
 `;
 
 export function machine(loadAtStart: number): string {
@@ -32,11 +24,17 @@ export function table(results: LoadResult[]): string {
   return ['| callers | requests/s | p50 ms | p99 ms | refused | error responses |', '|---:|---:|---:|---:|---:|---|', ...rows].join('\n');
 }
 
-/** Replaces only the text between our markers, creating the file (with both marker pairs) if absent. */
-export function writeSection(file: string, body: string): void {
+/**
+ * Replaces only the text between `<!-- ${section}:start -->` and its end
+ * marker, leaving the rest alone; a missing file or section is added. The
+ * runtime's bench writes `runtime-bench`, a model's bench its own section.
+ */
+export function writeSection(file: string, section: string, body: string): void {
+  const start = `<!-- ${section}:start -->`;
+  const end = `<!-- ${section}:end -->`;
   let text = existsSync(file) ? readFileSync(file, 'utf8') : SKELETON;
-  if (!text.includes(START) || !text.includes(END)) text = `${text.trimEnd()}\n\n${START}\n${END}\n`;
-  const before = text.slice(0, text.indexOf(START) + START.length);
-  const after = text.slice(text.indexOf(END));
+  if (!text.includes(start) || !text.includes(end)) text = `${text.trimEnd()}\n\n${start}\n${end}\n`;
+  const before = text.slice(0, text.indexOf(start) + start.length);
+  const after = text.slice(text.indexOf(end));
   writeFileSync(file, `${before}\n${body.trim()}\n${after}`);
 }
