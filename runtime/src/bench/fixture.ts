@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { encodeFrame } from '../ipc/framing.js';
 
 const HANDLER = `// Benchmark handler: touches nothing, returns nothing.
 export default { load() { return null; }, infer() { return []; } };
@@ -60,18 +61,14 @@ export function benchDirs(): { root: string; shm: string } {
   return { root: mkdtempSync(path.join(os.tmpdir(), 'ruth-bench-')), shm: mkdtempSync('/dev/shm/ruth-bench-') };
 }
 
+/** One framed request, encoded once so the load driver only writes bytes. */
 export function requestFrame(modelId: string, frameReference: string, width: number, height: number): Buffer {
-  const json = JSON.stringify({
+  return encodeFrame(JSON.stringify({
     frame_reference: frameReference,
     frame_metadata: { frame_id: 1, width, height, format: 'NV12', timestamp: 1_700_000_000.25 },
     camera_id: 'bench-cam',
     model_id: modelId,
     timestamp: 1_700_000_000.25,
     config: null,
-  });
-  const body = Buffer.from(json);
-  const out = Buffer.alloc(4 + body.length);
-  out.writeUInt32BE(body.length, 0);
-  body.copy(out, 4);
-  return out;
+  }));
 }
