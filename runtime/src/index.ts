@@ -15,7 +15,7 @@ export { encodeFrame } from './frames/encode.js';
 export { encodeFrameMeta, parseFrameMeta, FRAME_META_SIZE, type FrameMetaHeader } from './frames/frame-meta.js';
 export { writeExportFrame } from './frames/write-export.js';
 export { preprocess, syntheticInput } from './preprocess/preprocess.js';
-export { computeGeometry, inputBoxToFrame, inputPointToFrame, framePointToInput } from './preprocess/geometry.js';
+export { computeGeometry, contentSize, inputBoxToFrame, inputPointToFrame, framePointToInput } from './preprocess/geometry.js';
 export { boxIou } from './api/boxes.js';
 // model.yaml, discovery and weights.
 export { loadModelConfig, validateModelConfig } from './config/load-model-config.js';
@@ -37,4 +37,3 @@ export { socketPathFor } from './ipc/socket-file.js';
 export { loadTfjsGraphModel, initWasmBackend, readGraphModelArtifacts, type TfjsModel } from './engines/tfjs.js';
 export { createOnnxSession, type OnnxEngine, type OnnxSessionOptions } from './engines/onnx.js';
 export { requireFromModel, resolveFromModel, EngineLoadError } from './engines/resolve-from-model.js';
-export { contentSize } from './preprocess/geometry.js';
