@@ -73,7 +73,7 @@ export class IpcServer {
     await Promise.all([...this.#connections].map((conn) => new Promise<void>((resolve) => conn.whenIdle(resolve))));
   }
 
-  /** Ends every connection (after their pending writes) and forgets them. */
+  /** Ends every connection after its pending writes (each leaves the set when its socket closes). */
   closeConnections(): void {
     for (const conn of this.#connections) conn.end();
   }
