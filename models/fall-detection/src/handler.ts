@@ -52,7 +52,7 @@ function toDetection(p: Person, g: FrameGeometry, s: Settings): Detection {
 
 export default defineModel<State>({
   async load(ctx) {
-    const { width, height } = ctx.config.input ?? { width: 0, height: 0 };
+    const { width, height } = ctx.config.input;
     if (width !== height || width % 32 !== 0) {
       throw new Error(`model.yaml input must be square with a side that is a multiple of 32 (MoveNet, quarter turns); got ${width}x${height}`);
     }
@@ -79,7 +79,7 @@ export default defineModel<State>({
     const run = (image: Int32Array, w: number, h: number): Promise<Float32Array> => state.net.run(image, w, h);
     const { people, passes } = await detectPeople(data, state.size, win, run, {
       minScore: settings.personThreshold,
-      probeScore: Math.min(settings.probeScore, settings.personThreshold),
+      probeScore: settings.probeScore,
       rotation: settings.rotation,
       mergeIou: settings.mergeIou,
       zoomRegions: settings.zoomRegions,
