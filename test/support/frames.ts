@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 
 const RUNTIME_DIST = new URL('../../runtime/dist/', import.meta.url);
 
-type DecodeImage = (bytes: Uint8Array) => { width: number; height: number; data: Uint8Array };
+type RgbImage = { width: number; height: number; data: Uint8Array };
+type DecodeImage = (bytes: Uint8Array) => RgbImage;
+type EvenCrop = (img: RgbImage) => RgbImage;
 type EncodeFrame = (rgb: Uint8Array, width: number, height: number, format: string, stride?: number) => Uint8Array;
 
 export interface EncodedFrame {
@@ -20,15 +22,9 @@ export interface EncodedFrame {
 export async function frameFromImage(imagePath: string, format: string): Promise<EncodedFrame> {
   const { decodeImage } = (await import(new URL('image/decode.js', RUNTIME_DIST).href)) as { decodeImage: DecodeImage };
   const { encodeFrame } = (await import(new URL('frames/encode.js', RUNTIME_DIST).href)) as { encodeFrame: EncodeFrame };
-  const img = decodeImage(readFileSync(imagePath));
+  const { evenCrop } = (await import(new URL('cli/infer-frame.js', RUNTIME_DIST).href)) as { evenCrop: EvenCrop };
   // NV12/I420 need even sides: drop a last odd row/column (normalised boxes
-  // move by under one pixel).
-  const width = img.width & ~1;
-  const height = img.height & ~1;
-  let rgb = img.data;
-  if (width !== img.width || height !== img.height) {
-    rgb = new Uint8Array(width * height * 3);
-    for (let y = 0; y < height; y++) rgb.set(img.data.subarray(y * img.width * 3, y * img.width * 3 + width * 3), y * width * 3);
-  }
-  return { width, height, format, bytes: encodeFrame(rgb, width, height, format) };
+  // move by under one pixel), as `ruth-model infer` does.
+  const { width, height, data } = evenCrop(decodeImage(readFileSync(imagePath)));
+  return { width, height, format, bytes: encodeFrame(data, width, height, format) };
 }

@@ -21,7 +21,7 @@ export interface TempFrame {
 }
 
 /** NV12/I420 need even sides: drop a last odd row or column (under a pixel of shift). */
-function evenCrop(img: RgbImage): RgbImage {
+export function evenCrop(img: RgbImage): RgbImage {
   const width = img.width & ~1;
   const height = img.height & ~1;
   if (width === img.width && height === img.height) return img;
