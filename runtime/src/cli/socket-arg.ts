@@ -4,11 +4,12 @@
  */
 import { discoverModels } from '../config/discover.js';
 import { socketPathFor } from '../ipc/socket-file.js';
+import { DEFAULT_MODELS_DIR, DEFAULT_SOCKET_DIR } from '../lifecycle/options.js';
 
 export function resolveSocket(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) return explicit;
-  const modelsDir = env.RUTH_MODELS_DIR || '/opt/ruth-ai/models';
-  const socketDir = env.RUTH_SOCKET_DIR || '/tmp';
+  const modelsDir = env.RUTH_MODELS_DIR || DEFAULT_MODELS_DIR;
+  const socketDir = env.RUTH_SOCKET_DIR || DEFAULT_SOCKET_DIR;
   const ids = discoverModels(modelsDir).models.map((m) => m.config.model_id);
   const wanted = env.RUTH_MODEL_ID;
   const chosen = wanted ? ids.filter((id) => id === wanted) : ids;

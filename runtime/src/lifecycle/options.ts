@@ -4,6 +4,10 @@
  */
 import { DEFAULT_MAX_REQUEST_BYTES } from '../ipc/framing.js';
 
+/** Where the image holds its model folders, and where sockets are bound: shared with the client commands. */
+export const DEFAULT_MODELS_DIR = '/opt/ruth-ai/models';
+export const DEFAULT_SOCKET_DIR = '/tmp';
+
 export interface ServeOptions {
   modelsDir: string;
   socketDir: string;
@@ -50,8 +54,8 @@ export function serveOptionsFromEnv(env: Env = process.env): ServeOptions {
   }
   if (roots.length === 0) throw new OptionError(`RUTH_ALLOWED_ROOTS must name at least one folder, got ${JSON.stringify(env.RUTH_ALLOWED_ROOTS)}`);
   return {
-    modelsDir: env.RUTH_MODELS_DIR || '/opt/ruth-ai/models',
-    socketDir: env.RUTH_SOCKET_DIR || '/tmp',
+    modelsDir: env.RUTH_MODELS_DIR || DEFAULT_MODELS_DIR,
+    socketDir: env.RUTH_SOCKET_DIR || DEFAULT_SOCKET_DIR,
     socketMode: mode(env, 'RUTH_SOCKET_MODE', 0o600),
     socketGroup: env.RUTH_SOCKET_GROUP || undefined,
     allowedRoots: roots,
