@@ -55,10 +55,10 @@ const bake = {
   },
 };
 const text = `${JSON.stringify(bake, null, 2)}\n`;
+const current = (await fs.pathExists(config.output)) ? await fs.readFile(config.output, 'utf8') : '';
 
 // 4. --check: compare, never write.
 if (config.check) {
-  const current = (await fs.pathExists(config.output)) ? await fs.readFile(config.output, 'utf8') : '';
   if (current === text) {
     console.log(`docker-bake.json is up to date (${models.length} model${models.length === 1 ? '' : 's'}, runtime ${runtimeVersion()})`);
     process.exit(0);
@@ -72,6 +72,5 @@ if (config.check) {
 }
 
 // 5. Write only when changed, so the file's mtime means something.
-const before = (await fs.pathExists(config.output)) ? await fs.readFile(config.output, 'utf8') : '';
-if (before !== text) await fs.writeFile(config.output, text);
-console.log(`${before === text ? 'unchanged' : 'wrote'} docker-bake.json: runtime ${runtimeVersion()}, models ${models.map((m) => `${m.id}@${m.version}`).join(', ') || '(none)'}`);
+if (current !== text) await fs.writeFile(config.output, text);
+console.log(`${current === text ? 'unchanged' : 'wrote'} docker-bake.json: runtime ${runtimeVersion()}, models ${models.map((m) => `${m.id}@${m.version}`).join(', ') || '(none)'}`);
