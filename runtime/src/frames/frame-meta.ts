@@ -1,5 +1,5 @@
 /**
- * The video service's 64-byte `frame.meta` header (CONTRACT.md), native
+ * The video service's 64-byte `frame.meta` header (docs/protocol.md), native
  * little-endian with C alignment:
  *
  *   0 version u32 (=1) | 4 pad | 8 frame_id u64 | 16 timestamp_ns u64

@@ -1,5 +1,5 @@
 /**
- * Reads one frame from shared memory, in either form of CONTRACT.md:
+ * Reads one frame from shared memory, in either form of docs/protocol.md:
  *
  *  1. a raw file whose bytes are the frame; geometry from frame_metadata;
  *  2. a video-service export folder holding frame.data and the 64-byte
