@@ -122,6 +122,9 @@ describe('bad requests get a framed error and the server keeps serving', { timeo
   });
   it('model_id of another model -> MODEL_MISMATCH, echoing what was sent', () =>
     expectError(send(goodRequest(good, { model_id: 'fall-detection' })), 'MODEL_MISMATCH', { model_id: 'fall-detection', camera_id: 'cam-1' }));
+
+  it('checks model_id before the frame geometry, as docs/protocol.md orders them', () =>
+    expectError(send(goodRequest(good, { model_id: 'fall-detection', frame_metadata: { width: 0, height: 48, format: 'YUYV' } })), 'MODEL_MISMATCH'));
   it('config not an object -> INVALID_CONFIG', async () => {
     await expectError(send(goodRequest(good, { config: 'fast' })), 'INVALID_CONFIG');
     await expectError(send(goodRequest(good, { config: [1] })), 'INVALID_CONFIG');

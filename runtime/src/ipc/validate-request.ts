@@ -5,7 +5,7 @@
  */
 import type { InferenceRequest } from '../api/wire.js';
 import { RuntimeError } from '../errors/runtime-error.js';
-import { MAX_DIMENSION, frameLayout } from '../frames/layout.js';
+import { frameLayout } from '../frames/layout.js';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -27,13 +27,11 @@ function requireString(body: Record<string, unknown>, key: string, where = ''): 
   return value;
 }
 
-function checkDimension(meta: Record<string, unknown>, key: 'width' | 'height'): number {
+/** Presence and type only: the range (INVALID_DIMENSIONS) is frameLayout's, checked after model_id. */
+function requireDimension(meta: Record<string, unknown>, key: 'width' | 'height'): number {
   const value = meta[key];
   if (value === undefined) throw new RuntimeError('MISSING_FIELD', `required field frame_metadata.${key} is missing`);
   if (typeof value !== 'number') throw new RuntimeError('INVALID_FIELD', `frame_metadata.${key} must be an integer, got ${describe(value)}`);
-  if (!Number.isInteger(value) || value <= 0 || value > MAX_DIMENSION) {
-    throw new RuntimeError('INVALID_DIMENSIONS', `frame_metadata.${key} must be an integer in 1..${MAX_DIMENSION}, got ${value}`);
-  }
   return value;
 }
 
@@ -79,8 +77,8 @@ export function validateRequest(body: Record<string, unknown>, servedModelId: st
   if (metaTs !== undefined && metaTs !== null && (typeof metaTs !== 'number' || !Number.isFinite(metaTs))) {
     throw new RuntimeError('INVALID_FIELD', `frame_metadata.timestamp must be a number, got ${describe(metaTs)}`);
   }
-  const width = checkDimension(meta, 'width');
-  const height = checkDimension(meta, 'height');
+  const width = requireDimension(meta, 'width');
+  const height = requireDimension(meta, 'height');
   const format = requireString(meta, 'format', 'frame_metadata.');
   const stride = meta.stride;
   if (stride !== undefined && stride !== null && (typeof stride !== 'number' || !Number.isInteger(stride) || stride <= 0)) {
