@@ -57,7 +57,7 @@ describe('generate', { timeout: 60_000 }, () => {
   });
 
   it('bake --print all lists the runtime and one target per model', async () => {
-    const { stdout } = await exec('docker', ['buildx', 'bake', '-f', 'docker-bake.hcl', '-f', 'docker-bake.json', '--print', 'all'], { cwd: ROOT });
+    const { stdout } = await exec('docker', ['buildx', 'bake', '--print', 'all'], { cwd: ROOT });
     const printed = JSON.parse(stdout) as { target: Record<string, { tags?: string[] }> };
     const bake = JSON.parse(readFileSync(join(ROOT, 'docker-bake.json'), 'utf8')) as { variable: { MODELS: { default: { id: string; version: string }[] } } };
     for (const m of bake.variable.MODELS.default) {
