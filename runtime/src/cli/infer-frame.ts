@@ -3,7 +3,7 @@
  * would leave it, removed again after the request. /dev/shm is the runtime's
  * default allowed root; where it does not exist the OS temp folder is used.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { encodeFrame } from '../frames/encode.js';
@@ -38,6 +38,9 @@ export function writeTempFrame(image: RgbImage, format: string, shmDir = '/dev/s
   const bytes = encodeFrame(img.data, img.width, img.height, canonical);
   const base = existsSync(shmDir) ? shmDir : os.tmpdir();
   const dir = mkdtempSync(path.join(base, 'ruth-infer-'));
+  // mkdtemp makes the folder 0700; a model container runs as its own
+  // non-root user and must be able to reach the frame, read-only.
+  chmodSync(dir, 0o755);
   const file = path.join(dir, 'frame.raw');
   writeFileSync(file, bytes, { mode: 0o644 });
   return {

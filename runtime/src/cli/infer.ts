@@ -61,11 +61,15 @@ export async function inferCommand(argv: string[]): Promise<number> {
     }, { timeoutMs });
     process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
 
+    if (response.error) {
+      process.stderr.write(`ruth-model infer: the model answered ${response.error_code ?? 'an error'}: ${response.error}\n`);
+      return 1;
+    }
     if (f.annotate) {
       writeFileSync(f.annotate, encodePng(annotate(frame.image, response.detections ?? [])));
       process.stderr.write(`ruth-model infer: wrote ${f.annotate} (${response.detections?.length ?? 0} detection(s))\n`);
     }
-    return response.error ? 1 : 0;
+    return 0;
   } catch (err) {
     process.stderr.write(`ruth-model infer: ${(err as Error).message}\n`);
     return 1;
