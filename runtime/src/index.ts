@@ -19,6 +19,7 @@ export { computeGeometry, contentSize, inputBoxToFrame, inputPointToFrame, frame
 export { boxIou } from './api/boxes.js';
 // model.yaml, discovery and weights.
 export { loadModelConfig, validateModelConfig } from './config/load-model-config.js';
+export { defaultConfig } from './config/default-config.js';
 export { ConfigError, formatConfigError, isConfigError, type ConfigIssue } from './config/config-error.js';
 export { discoverModels, type Discovery, type DiscoveredModel, type UnavailableModel } from './config/discover.js';
 export { verifyWeights, sha256File } from './config/verify-weights.js';

@@ -4,7 +4,7 @@
  *   class `fall` (0) or `person` (1), confidence = the person score,
  *   bbox in the original frame, 17 named keypoints, and `fall_score`.
  */
-import { defineModel, inputBoxToFrame, inputPointToFrame, type Detection, type FrameGeometry, type InputTensor } from '@ruth-ai/model-runtime';
+import { defaultConfig, defineModel, inputBoxToFrame, inputPointToFrame, type Detection, type FrameGeometry, type InputTensor } from '@ruth-ai/model-runtime';
 import { detectPeople, personBox, type Person } from './detect-people.js';
 import { KEYPOINT_NAMES } from './keypoints.js';
 import { loadMoveNet, type MoveNet } from './movenet.js';
@@ -60,7 +60,7 @@ export default defineModel<State>({
     const json = ctx.weights.find((w) => w.endsWith('.json'));
     if (!json) throw new Error(`model.yaml weights must list movenet-multipose.json; got ${ctx.weights.join(', ')}`);
     // model.yaml's own defaults must be valid: fail at start, not on every request.
-    readSettings({ ...ctx.config.parameters, confidence_threshold: ctx.config.confidence_threshold, nms_iou_threshold: ctx.config.nms_iou_threshold });
+    readSettings(defaultConfig(ctx.config));
     const net = await loadMoveNet(ctx.modelDir, json);
     return { net, size: width };
   },

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MergedConfig, ModelDefinition } from '../api/model.js';
 import { deepFreeze } from '../config/deep-freeze.js';
+import { defaultConfig } from '../config/default-config.js';
 import { isRuntimeError } from '../errors/runtime-error.js';
 import { readFrame } from '../frames/read-frame.js';
 import { jsonLogger } from '../lifecycle/logger.js';
@@ -27,13 +28,8 @@ const post = (m: FromWorker): void => port.postMessage(m);
 
 // Structured clone drops the loaded config's freeze: freeze this thread's copy again.
 const config = deepFreeze(setup.config);
-// Per-request config starts from model.yaml: its `parameters`, then the two
-// contract thresholds; the request's own `config` overrides any of them.
-const defaults: MergedConfig = Object.freeze({
-  ...config.parameters,
-  confidence_threshold: config.confidence_threshold,
-  nms_iou_threshold: config.nms_iou_threshold,
-});
+// The request's own `config` is merged over these, key by key.
+const defaults: MergedConfig = Object.freeze(defaultConfig(config));
 const readOptions = { allowedRoots: setup.allowedRoots };
 
 const logger = jsonLogger({ model_id: config.model_id, worker: workerId });
