@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runtimeVersion } from '../../scripts/lib/models.js';
+import { NAMESPACE } from '../support/containers.js';
 
 const exec = promisify(execFile);
 
@@ -61,9 +62,9 @@ describe('generate', { timeout: 60_000 }, () => {
     const printed = JSON.parse(stdout) as { target: Record<string, { tags?: string[] }> };
     const bake = JSON.parse(readFileSync(join(ROOT, 'docker-bake.json'), 'utf8')) as { variable: { MODELS: { default: { id: string; version: string }[] } } };
     for (const m of bake.variable.MODELS.default) {
-      expect(printed.target[`model-${m.id}`]?.tags).toEqual([`ruth-ai/${m.id}:${m.version}`, `ruth-ai/${m.id}:latest`]);
+      expect(printed.target[`model-${m.id}`]?.tags).toEqual([`${NAMESPACE}/${m.id}:${m.version}`, `${NAMESPACE}/${m.id}:latest`]);
     }
-    expect(printed.target.runtime?.tags).toEqual([`ruth-ai/model-runtime:${runtimeVersion()}`, 'ruth-ai/model-runtime:latest']);
+    expect(printed.target.runtime?.tags).toEqual([`${NAMESPACE}/model-runtime:${runtimeVersion()}`, `${NAMESPACE}/model-runtime:latest`]);
   });
 
   it('--check fails after a model.yaml is edited, and shows the difference', async () => {

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { readModels, runtimeVersion, ROOT } from '../../scripts/lib/models.js';
-import { docker, leftoverContainers } from '../support/containers.js';
+import { docker, leftoverContainers, NAMESPACE } from '../support/containers.js';
 
 export interface ImageUnderTest {
   id: string;
@@ -32,11 +32,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const version = runtimeVersion();
   const models = await readModels();
-  project.provide('runtimeImage', `ruth-ai/model-runtime:${version}`);
+  project.provide('runtimeImage', `${NAMESPACE}/model-runtime:${version}`);
   project.provide('runtimeVersion', version);
   project.provide(
     'modelImages',
-    models.map((m) => ({ id: m.id, version: m.version, tag: `ruth-ai/${m.id}:${m.version}`, modelDir: `${ROOT}/${m.context}` })),
+    models.map((m) => ({ id: m.id, version: m.version, tag: `${NAMESPACE}/${m.id}:${m.version}`, modelDir: `${ROOT}/${m.context}` })),
   );
 
   return async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { request } from '../../runtime/dist/client/one-shot.js';
 import { ROOT } from '../../scripts/lib/models.js';
-import { docker, makeSharedDirs, modelContainer } from '../support/containers.js';
+import { docker, makeSharedDirs, modelContainer, NAMESPACE } from '../support/containers.js';
 
 const REGISTRY_BIN = '/usr/bin/docker-registry';
 
@@ -81,17 +81,17 @@ describe('publishing to a registry', { timeout: 300_000 }, () => {
       CA_BUNDLE: process.env.CA_BUNDLE ?? caBundle,
     });
     expect(code, output.slice(-3000)).toBe(0);
-    pushed.push(`${host}/ruth-ai/model-runtime:${version}`, `${host}/ruth-ai/model-runtime:latest`);
-    for (const m of models) pushed.push(`${host}/ruth-ai/${m.id}:${m.version}`, `${host}/ruth-ai/${m.id}:latest`);
+    pushed.push(`${host}/${NAMESPACE}/model-runtime:${version}`, `${host}/${NAMESPACE}/model-runtime:latest`);
+    for (const m of models) pushed.push(`${host}/${NAMESPACE}/${m.id}:${m.version}`, `${host}/${NAMESPACE}/${m.id}:latest`);
 
     const catalog = (await (await fetch(`http://${host}/v2/_catalog`)).json()) as { repositories: string[] };
-    expect(catalog.repositories.sort()).toEqual(['ruth-ai/model-runtime', ...models.map((m) => `ruth-ai/${m.id}`)].sort());
-    const tags = (await (await fetch(`http://${host}/v2/ruth-ai/model-runtime/tags/list`)).json()) as { tags: string[] };
+    expect(catalog.repositories.sort()).toEqual([`${NAMESPACE}/model-runtime`, ...models.map((m) => `${NAMESPACE}/${m.id}`)].sort());
+    const tags = (await (await fetch(`http://${host}/v2/${NAMESPACE}/model-runtime/tags/list`)).json()) as { tags: string[] };
     expect(tags.tags.sort()).toEqual([version, 'latest'].sort());
   });
 
   it('pulls the runtime back and it reports its version', async () => {
-    const image = `${host}/ruth-ai/model-runtime:${version}`;
+    const image = `${host}/${NAMESPACE}/model-runtime:${version}`;
     await docker('rmi', '-f', ...pushed);
     await expect(docker('image', 'inspect', image)).rejects.toThrow();
     await docker('pull', '-q', image);
@@ -100,7 +100,7 @@ describe('publishing to a registry', { timeout: 300_000 }, () => {
 
   for (const m of models) {
     it(`pulls ${m.id} back and it serves describe over its socket`, async () => {
-      const image = `${host}/ruth-ai/${m.id}:${m.version}`;
+      const image = `${host}/${NAMESPACE}/${m.id}:${m.version}`;
       await docker('pull', '-q', image);
       const dirs = makeSharedDirs(`ruth-test-pull-${m.id}`);
       const container = await modelContainer(image, dirs).start();

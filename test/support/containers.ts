@@ -17,6 +17,10 @@ import { GenericContainer, Wait } from 'testcontainers';
 export const SUITE_LABEL = 'ai.ruth.test-suite';
 export const RUNTIME_UID = 10001;
 
+// Image names are <NAMESPACE>/<name>, as in docker-bake.hcl, whose NAMESPACE
+// variable the same environment variable overrides.
+export const NAMESPACE = process.env.NAMESPACE || 'ruth-ai';
+
 const run = promisify(execFile);
 
 export async function docker(...args: string[]): Promise<string> {
