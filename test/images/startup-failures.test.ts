@@ -6,12 +6,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { SUITE_LABEL, docker } from '../support/containers.js';
+import { NAMESPACE, SUITE_LABEL, docker } from '../support/containers.js';
 
 /** Runs an image to completion, hardened, and returns its exit code and output. */
 async function runToExit(image: string, extra: string[] = []): Promise<{ code: number; logs: string }> {
   const id = (
-    await docker('run', '-d', '--label', `${SUITE_LABEL}=images`, '--read-only', '--cap-drop', 'ALL', '--network', 'none',
+    await docker('run', '-d', '--label', `${SUITE_LABEL}=${NAMESPACE}`, '--read-only', '--cap-drop', 'ALL', '--network', 'none',
       '--security-opt', 'no-new-privileges:true', ...extra, image)
   ).trim();
   try {

@@ -4,7 +4,8 @@
  * network, no-new-privileges. testcontainers does the lifecycle; it has no
  * read-only switch, so a small subclass sets HostConfig.ReadonlyRootfs.
  *
- * Every container carries SUITE_LABEL so the suite can prove at the end that
+ * Every container carries SUITE_LABEL (valued with the image NAMESPACE, so two
+ * suites on one engine keep apart) so the suite can prove at the end that
  * none is left behind (Ryuk, testcontainers' reaper, cannot be pulled here).
  */
 import { execFile } from 'node:child_process';
@@ -34,7 +35,7 @@ export class HardenedContainer extends GenericContainer {
     this.withDroppedCapabilities('ALL')
       .withSecurityOpt('no-new-privileges:true')
       .withNetworkMode('none')
-      .withLabels({ [SUITE_LABEL]: 'images' });
+      .withLabels({ [SUITE_LABEL]: NAMESPACE });
   }
 }
 
@@ -83,5 +84,5 @@ export function modelContainer(image: string, dirs: SharedDirs, env: Record<stri
 
 /** Ids of containers this suite started that still exist. */
 export async function leftoverContainers(): Promise<string[]> {
-  return (await docker('ps', '-aq', '--filter', `label=${SUITE_LABEL}`)).split('\n').filter(Boolean);
+  return (await docker('ps', '-aq', '--filter', `label=${SUITE_LABEL}=${NAMESPACE}`)).split('\n').filter(Boolean);
 }
