@@ -16,7 +16,8 @@ const exec = promisify(execFile);
 
 async function generate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec('npx', ['--no-install', 'tsx', 'scripts/generate.ts', ...args], { cwd: ROOT });
+    // tsx itself, not through npx: the stderr asserted on is the generator's own.
+    const { stdout, stderr } = await exec(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/generate.ts', ...args], { cwd: ROOT });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
