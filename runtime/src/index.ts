@@ -32,7 +32,7 @@ export { startServer, type RunningServer } from './lifecycle/serve.js';
 export { serveOptionsFromEnv, type ServeOptions } from './lifecycle/options.js';
 export { jsonLogger, type Logger } from './lifecycle/logger.js';
 export { runtimeVersion } from './lifecycle/version.js';
-export { FrameDecoder, encodeFrame as encodeMessage, parseBody, DEFAULT_MAX_REQUEST_BYTES } from './ipc/framing.js';
+export { MessageDecoder, encodeMessage, parseBody, DEFAULT_MAX_REQUEST_BYTES } from './ipc/message-codec.js';
 export { socketPathFor } from './ipc/socket-file.js';
 // Engine adapters: packages resolved from the model folder.
 export { loadTfjsGraphModel, initWasmBackend, readGraphModelArtifacts, type TfjsModel } from './engines/tfjs.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
-import { FrameDecoder } from '../src/ipc/framing.js';
+import { MessageDecoder } from '../src/ipc/message-codec.js';
 import { FrameDir, framed, goodRequest } from './helpers/frames.js';
 import { exchangeRaw } from './helpers/raw.js';
 import { startServerProcess, type ServerProcess } from './helpers/spawn-server.js';
@@ -155,7 +155,7 @@ describe('bad requests get a framed error and the server keeps serving', { timeo
     const net = await import('node:net');
     const r = await new Promise<Record<string, unknown>>((resolve, reject) => {
       const sock = net.connect(server.socketPath);
-      const decoder = new FrameDecoder();
+      const decoder = new MessageDecoder();
       sock.on('connect', async () => {
         for (let i = 0; i < bytes.length; i++) {
           sock.write(bytes.subarray(i, i + 1));

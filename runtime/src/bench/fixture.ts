@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeFrame } from '../ipc/framing.js';
+import { encodeMessage } from '../ipc/message-codec.js';
 
 const HANDLER = `// Benchmark handler: touches nothing, returns nothing.
 export default { load() { return null; }, infer() { return []; } };
@@ -63,7 +63,7 @@ export function benchDirs(): { root: string; shm: string } {
 
 /** One framed request, encoded once so the load driver only writes bytes. */
 export function requestFrame(modelId: string, frameReference: string, width: number, height: number): Buffer {
-  return encodeFrame(JSON.stringify({
+  return encodeMessage(JSON.stringify({
     frame_reference: frameReference,
     frame_metadata: { frame_id: 1, width, height, format: 'NV12', timestamp: 1_700_000_000.25 },
     camera_id: 'bench-cam',

@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import type { InferenceResponse } from '../api/wire.js';
-import { FrameDecoder, encodeFrame } from '../ipc/framing.js';
+import { MessageDecoder, encodeMessage } from '../ipc/message-codec.js';
 import { ClientError, MAX_RESPONSE_BYTES, parseResponse, socketError } from './one-shot.js';
 
 interface Pending {
@@ -24,7 +24,7 @@ export class ModelClient {
   readonly socketPath: string;
   readonly #timeoutMs: number;
   #socket: net.Socket | null = null;
-  #decoder = new FrameDecoder(MAX_RESPONSE_BYTES);
+  #decoder = new MessageDecoder(MAX_RESPONSE_BYTES);
   readonly #pending: Pending[] = [];
 
   constructor(socketPath: string, options: ModelClientOptions = {}) {
@@ -38,7 +38,7 @@ export class ModelClient {
   }
 
   request<T = InferenceResponse>(body: unknown): Promise<T> {
-    return this.send<T>(encodeFrame(JSON.stringify(body)));
+    return this.send<T>(encodeMessage(JSON.stringify(body)));
   }
 
   /** Sends already-framed bytes (tests use it for malformed frames). */
@@ -59,7 +59,7 @@ export class ModelClient {
   #connect(): net.Socket {
     if (this.#socket && !this.#socket.destroyed) return this.#socket;
     const sock = net.connect(this.socketPath);
-    this.#decoder = new FrameDecoder(MAX_RESPONSE_BYTES);
+    this.#decoder = new MessageDecoder(MAX_RESPONSE_BYTES);
     sock.on('data', (chunk: Buffer) => {
       for (const item of this.#decoder.push(chunk)) {
         const next = this.#pending.shift();

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import type { InferenceResponse } from '../api/wire.js';
-import { FrameDecoder, encodeFrame, type DecodedItem } from '../ipc/framing.js';
+import { MessageDecoder, encodeMessage, type DecodedItem } from '../ipc/message-codec.js';
 
 /** Responses have no size limit on the wire; this only stops a runaway peer. */
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
@@ -47,7 +47,7 @@ export function parseResponse<T>(item: DecodedItem): T {
 export function request<T = InferenceResponse>(socketPath: string, body: unknown, options: RequestOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise<T>((resolve, reject) => {
-    const decoder = new FrameDecoder(MAX_RESPONSE_BYTES);
+    const decoder = new MessageDecoder(MAX_RESPONSE_BYTES);
     const sock = net.connect(socketPath);
     let settled = false;
     const finish = (err: Error | null, value?: T): void => {
@@ -59,7 +59,7 @@ export function request<T = InferenceResponse>(socketPath: string, body: unknown
       else resolve(value as T);
     };
     const timer = setTimeout(() => finish(new ClientError(`no response from ${socketPath} within ${timeoutMs} ms`, 'TIMEOUT')), timeoutMs);
-    sock.once('connect', () => sock.write(Buffer.isBuffer(body) ? body : encodeFrame(JSON.stringify(body))));
+    sock.once('connect', () => sock.write(Buffer.isBuffer(body) ? body : encodeMessage(JSON.stringify(body))));
     sock.on('data', (chunk: Buffer) => {
       for (const item of decoder.push(chunk)) {
         try {

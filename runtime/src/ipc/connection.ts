@@ -5,13 +5,13 @@
  */
 import type { Socket } from 'node:net';
 import type { RuntimeError } from '../errors/runtime-error.js';
-import { FrameDecoder, encodeFrame } from './framing.js';
+import { MessageDecoder, encodeMessage } from './message-codec.js';
 
 export interface MessageHandler {
   /** Returns the response JSON text for one request body. Must not reject. */
   onMessage(body: Buffer): string | Promise<string>;
   /** Returns the response JSON text for a framing error (EMPTY_REQUEST, REQUEST_TOO_LARGE). */
-  onFramingError(error: RuntimeError): string;
+  onDecodeError(error: RuntimeError): string;
 }
 
 /** A response slot: filled when its request finishes, written when all before it are written. */
@@ -23,7 +23,7 @@ interface Slot {
 export class Connection {
   readonly #socket: Socket;
   readonly #handler: MessageHandler;
-  readonly #decoder: FrameDecoder;
+  readonly #decoder: MessageDecoder;
   readonly #slots: Slot[] = [];
   #closing = false;
   #onIdle: (() => void) | null = null;
@@ -31,7 +31,7 @@ export class Connection {
   constructor(socket: Socket, handler: MessageHandler, maxRequestBytes: number) {
     this.#socket = socket;
     this.#handler = handler;
-    this.#decoder = new FrameDecoder(maxRequestBytes);
+    this.#decoder = new MessageDecoder(maxRequestBytes);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     // A caller that vanishes mid-request is normal; its responses are dropped.
     socket.on('error', () => socket.destroy());
@@ -65,7 +65,7 @@ export class Connection {
     if (this.#closing) return;
     for (const item of this.#decoder.push(chunk)) {
       if (item.kind === 'error') {
-        const slot: Slot = { text: this.#handler.onFramingError(item.error), closeAfter: item.fatal };
+        const slot: Slot = { text: this.#handler.onDecodeError(item.error), closeAfter: item.fatal };
         this.#slots.push(slot);
         if (item.fatal) {
           // The stream cannot be resynchronised: stop reading, answer, close.
@@ -91,7 +91,7 @@ export class Connection {
     while (this.#slots.length > 0 && this.#slots[0]!.text !== null) {
       const slot = this.#slots.shift()!;
       if (!this.#socket.destroyed) {
-        this.#socket.write(encodeFrame(slot.text!));
+        this.#socket.write(encodeMessage(slot.text!));
       }
       if (slot.closeAfter) {
         this.#slots.length = 0;

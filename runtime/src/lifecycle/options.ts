@@ -2,7 +2,7 @@
  * `ruth-model serve` settings from the environment, each checked up front:
  * a bad value stops start-up with a message naming the variable and the value.
  */
-import { DEFAULT_MAX_REQUEST_BYTES } from '../ipc/framing.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from '../ipc/message-codec.js';
 
 /** Where the image holds its model folders, and where sockets are bound: shared with the client commands. */
 export const DEFAULT_MODELS_DIR = '/opt/ruth-ai/models';

@@ -7,7 +7,7 @@ import type { ModelConfig } from '../config/model-config.js';
 import type { ErrorCode } from '../errors/codes.js';
 import { isRuntimeError, type RuntimeError } from '../errors/runtime-error.js';
 import type { MessageHandler } from '../ipc/connection.js';
-import { parseBody } from '../ipc/framing.js';
+import { parseBody } from '../ipc/message-codec.js';
 import { echoOf, errorResponse, successResponse, type Echo } from '../ipc/response.js';
 import { validateRequest } from '../ipc/validate-request.js';
 import type { ServiceStatus, Stats } from '../health/stats.js';
@@ -33,7 +33,7 @@ export class ModelService implements MessageHandler {
     this.#modelId = config.model_id;
   }
 
-  onFramingError(error: RuntimeError): string {
+  onDecodeError(error: RuntimeError): string {
     this.#stats.record(0, true);
     return errorResponse(echoOf(null, this.#modelId), error.code, error.message);
   }

@@ -1,6 +1,6 @@
 /** Raw socket exchanges for malformed-input tests. */
 import net from 'node:net';
-import { FrameDecoder } from '../../src/ipc/framing.js';
+import { MessageDecoder } from '../../src/ipc/message-codec.js';
 
 export interface RawExchange {
   responses: Record<string, unknown>[];
@@ -15,7 +15,7 @@ export interface RawExchange {
 export function exchangeRaw(socketPath: string, bytes: Buffer, expect = 1, settleMs = 150): Promise<RawExchange> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(socketPath);
-    const decoder = new FrameDecoder(1 << 30);
+    const decoder = new MessageDecoder(1 << 30);
     const responses: Record<string, unknown>[] = [];
     let closedByServer = false;
     let done = false;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, encodeFrame, parseBody } from '../src/ipc/framing.js';
+import { MessageDecoder, encodeMessage, parseBody } from '../src/ipc/message-codec.js';
 import { RuntimeError } from '../src/errors/runtime-error.js';
 
-const msg = (obj: unknown): Buffer => encodeFrame(JSON.stringify(obj));
+const msg = (obj: unknown): Buffer => encodeMessage(JSON.stringify(obj));
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -13,9 +13,9 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-describe('FrameDecoder', () => {
+describe('MessageDecoder', () => {
   it('reassembles a message split byte by byte, header included', () => {
-    const d = new FrameDecoder();
+    const d = new MessageDecoder();
     const bytes = msg({ a: 1, text: 'héllo' });
     const got = [];
     for (let i = 0; i < bytes.length; i++) got.push(...d.push(bytes.subarray(i, i + 1)));
@@ -26,7 +26,7 @@ describe('FrameDecoder', () => {
   });
 
   it('splits three and a half messages in one chunk, keeping the half', () => {
-    const d = new FrameDecoder();
+    const d = new MessageDecoder();
     const all = Buffer.concat([msg({ n: 1 }), msg({ n: 2 }), msg({ n: 3 }), msg({ n: 4 })]);
     const cut = all.length - 5;
     const first = d.push(all.subarray(0, cut));
@@ -37,7 +37,7 @@ describe('FrameDecoder', () => {
   });
 
   it('reports a zero length as EMPTY_REQUEST and keeps decoding', () => {
-    const d = new FrameDecoder();
+    const d = new MessageDecoder();
     const out = d.push(Buffer.concat([Buffer.alloc(4), msg({ ok: true })]));
     expect(out[0]).toMatchObject({ kind: 'error', fatal: false });
     expect((out[0] as { error: RuntimeError }).error.code).toBe('EMPTY_REQUEST');
@@ -45,7 +45,7 @@ describe('FrameDecoder', () => {
   });
 
   it('reports an oversize length as fatal REQUEST_TOO_LARGE without waiting for the body', () => {
-    const d = new FrameDecoder(1024);
+    const d = new MessageDecoder(1024);
     const head = Buffer.alloc(4);
     head.writeUInt32BE(1025);
     const out = d.push(head);
@@ -57,8 +57,8 @@ describe('FrameDecoder', () => {
 
   it('accepts a message of exactly the limit', () => {
     const body = Buffer.from(JSON.stringify({ s: 'x'.repeat(100) }));
-    const d = new FrameDecoder(body.length);
-    expect(d.push(encodeFrame(body.toString()))[0]!.kind).toBe('message');
+    const d = new MessageDecoder(body.length);
+    expect(d.push(encodeMessage(body.toString()))[0]!.kind).toBe('message');
   });
 });
 
@@ -73,9 +73,9 @@ describe('parseBody', () => {
   });
 });
 
-describe('encodeFrame', () => {
+describe('encodeMessage', () => {
   it('prefixes the UTF-8 byte length big-endian', () => {
-    const f = encodeFrame('{"k":"é"}');
+    const f = encodeMessage('{"k":"é"}');
     expect(f.readUInt32BE(0)).toBe(Buffer.byteLength('{"k":"é"}'));
     expect(f.subarray(4).toString('utf8')).toBe('{"k":"é"}');
   });

@@ -1,5 +1,6 @@
 /**
- * Length-prefixed framing: a 4-byte unsigned big-endian length, then that
+ * Wire messages (never "frames": that word is kept for camera frames, in
+ * frames/). Length-prefixed: a 4-byte unsigned big-endian length, then that
  * many bytes of UTF-8 JSON. Same in both directions (docs/protocol.md).
  *
  * The decoder keeps partial bytes between `data` events: one event may hold
@@ -15,7 +16,7 @@ export type DecodedItem =
   /** A framing error. `fatal` means the stream cannot be resynchronised: answer, then close. */
   | { kind: 'error'; error: RuntimeError; fatal: boolean };
 
-export class FrameDecoder {
+export class MessageDecoder {
   readonly #maxBytes: number;
   #chunks: Buffer[] = [];
   #buffered = 0;
@@ -91,7 +92,7 @@ export class FrameDecoder {
 }
 
 /** Frames a JSON text (already stringified) for the wire. */
-export function encodeFrame(json: string): Buffer {
+export function encodeMessage(json: string): Buffer {
   const length = Buffer.byteLength(json);
   const out = Buffer.allocUnsafe(HEADER_BYTES + length);
   out.writeUInt32BE(length, 0);
