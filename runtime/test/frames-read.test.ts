@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,6 +154,82 @@ describe('readFrame: video-service export folder', () => {
     symlinkSync(secret, join(dir, 'frame.data'));
     writeFileSync(join(dir, 'frame.meta'), encodeFrameMeta({ frameId: 1, width: 4, height: 4, format: 'NV12', stride: 4, dataSize: 24 }));
     expect(codeOf(() => readFrame(dir, { width: 4, height: 4, format: 'NV12' }, opts()))).toBe('PATH_NOT_ALLOWED');
+  });
+});
+
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return '';
+}
+
+describe('readFrame: hostile paths (issue 8, finding 3)', () => {
+  const meta = { width: 4, height: 4, format: 'GRAY8' };
+
+  /** A folder inside the roots holding frame `name`, and a same-shaped folder outside holding a secret. */
+  function swappable(name: string): { inner: string; secretDir: string } {
+    const base = mkdtempSync(join(root, 'swap-'));
+    const inner = join(base, 'cam');
+    mkdirSync(inner);
+    writeFileSync(join(inner, name), new Uint8Array(16).fill(1));
+    const secretDir = mkdtempSync(join(outside, 'secret-'));
+    writeFileSync(join(secretDir, name), new Uint8Array(16).fill(0x5e));
+    return { inner, secretDir };
+  }
+  /** What a rename-exchange race does between check and open: the checked folder becomes a symlink out of the roots. */
+  const swapToLink = (inner: string, secretDir: string) => (): void => {
+    renameSync(inner, `${inner}.moved`);
+    symlinkSync(secretDir, inner);
+  };
+
+  it('never serves a raw file reached through a folder swapped for a symlink between check and open', () => {
+    const { inner, secretDir } = swappable('frame.gray');
+    const read = (): unknown => readFrame(join(inner, 'frame.gray'), meta, { allowedRoots: [root], hooks: { afterCheck: swapToLink(inner, secretDir) } });
+    expect(codeOf(read)).toBe('PATH_NOT_ALLOWED');
+    expect(messageOf(() => readFrame(join(inner, 'frame.gray'), meta, opts()))).not.toContain(outside);
+  });
+
+  it('never serves an export folder reached through a folder swapped for a symlink between check and open', () => {
+    const base = mkdtempSync(join(root, 'swap-export-'));
+    const inner = join(base, 'cam');
+    const layout = frameLayout('GRAY8', 4, 4);
+    writeExportFrame(inner, layout, new Uint8Array(16).fill(1), 1);
+    const secretDir = mkdtempSync(join(outside, 'secret-export-'));
+    writeExportFrame(secretDir, layout, new Uint8Array(16).fill(0x5e), 2);
+    const read = (): unknown => readFrame(inner, meta, { allowedRoots: [root], hooks: { afterCheck: swapToLink(inner, secretDir) } });
+    expect(codeOf(read)).toBe('PATH_NOT_ALLOWED');
+  });
+
+  it('answers the same for existing and missing files outside the roots, naming neither', () => {
+    const secret = join(outside, 'exists.bin');
+    writeFileSync(secret, new Uint8Array(16));
+    const toExisting = join(root, 'to-existing');
+    const toMissing = join(root, 'to-missing');
+    symlinkSync(secret, toExisting);
+    symlinkSync(join(outside, 'no-such-file'), toMissing);
+    for (const link of [toExisting, toMissing, join(toMissing, 'deeper')]) {
+      expect(codeOf(() => readFrame(link, meta, opts()))).toBe('PATH_NOT_ALLOWED');
+      expect(messageOf(() => readFrame(link, meta, opts()))).not.toContain(outside);
+    }
+    // A dangling link that stays inside the roots is simply not found.
+    const inner = join(root, 'to-missing-inside');
+    symlinkSync(join(root, 'not-yet'), inner);
+    expect(codeOf(() => readFrame(inner, meta, opts()))).toBe('FRAME_NOT_FOUND');
+  });
+
+  it('FRAME_UNREADABLE (not an ESPIPE error) when frame.data or a raw frame is a FIFO', () => {
+    const dir = join(root, 'vas', 'cam-fifo');
+    mkdirSync(dir, { recursive: true });
+    execFileSync('mkfifo', [join(dir, 'frame.data')]);
+    writeFileSync(join(dir, 'frame.meta'), encodeFrameMeta({ frameId: 1, width: 4, height: 4, format: 'GRAY8', stride: 4, dataSize: 16 }));
+    expect(codeOf(() => readFrame(dir, meta, opts()))).toBe('FRAME_UNREADABLE');
+    expect(messageOf(() => readFrame(dir, meta, opts()))).toMatch(/frame\.data .* is not a regular file/);
+    const fifo = join(root, 'raw.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(codeOf(() => readFrame(fifo, meta, opts()))).toBe('FRAME_UNREADABLE');
   });
 });
 

@@ -21,10 +21,10 @@ export const ERROR_CODES = {
   ODD_DIMENSIONS: 'NV12 and I420 need even width and height.',
   UNSUPPORTED_FORMAT: 'frame_metadata.format is not one of NV12, I420, RGB24, BGR24, GRAY8.',
   // Frames.
-  PATH_NOT_ALLOWED: 'frame_reference resolves (symlinks included) outside the allowed roots.',
+  PATH_NOT_ALLOWED: 'frame_reference resolves (symlinks included) outside the allowed roots, or its path changed between check and open.',
   FRAME_NOT_FOUND: 'frame_reference does not exist.',
   FRAME_TOO_SHORT: 'The frame holds fewer bytes than its width, height, stride and format need.',
-  FRAME_UNREADABLE: 'The frame or its frame.meta header could not be read or is malformed.',
+  FRAME_UNREADABLE: 'The frame or its frame.meta header could not be read, is not a regular file, or is malformed.',
   FRAME_TORN: 'The frame was replaced while it was being read; it is not returned torn.',
   // Serving.
   NOT_READY: 'The model is still loading.',

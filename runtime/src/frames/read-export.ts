@@ -26,13 +26,13 @@
  * than the meta inode means "data of a later frame": torn. On other file
  * systems inode numbers carry no order and only the checks above apply.
  */
-import { closeSync, fstatSync, statSync, statfsSync, type BigIntStats } from 'node:fs';
+import { closeSync, statSync, statfsSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { FRAME_META_SIZE, parseFrameMeta, type FrameMetaHeader } from './frame-meta.js';
 import { frameLayout, type FrameLayout } from './layout.js';
 import { readBuffer } from './read-buffer.js';
-import { openFrameFile, readFully, tooShort, type Frame } from './read-frame.js';
+import { openRegularFile, readFully, tooShort, type Frame } from './read-frame.js';
 
 export interface ExportReadHooks {
   /** Called after the data bytes are read and before the header is read again. */
@@ -46,10 +46,8 @@ const metaBytes2 = new Uint8Array(FRAME_META_SIZE);
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
 function readMeta(path: string, into: Uint8Array): BigIntStats {
-  const fd = openFrameFile(path, 'frame.meta');
+  const { fd, stat: st } = openRegularFile(path, 'frame.meta');
   try {
-    const st = fstatSync(fd, { bigint: true });
-    if (!st.isFile()) throw new RuntimeError('FRAME_UNREADABLE', `frame.meta ${JSON.stringify(path)} is not a regular file`);
     const got = readFully(fd, into, FRAME_META_SIZE);
     if (got < FRAME_META_SIZE) {
       throw new RuntimeError('FRAME_UNREADABLE', `frame.meta ${JSON.stringify(path)} holds ${got} bytes, expected ${FRAME_META_SIZE}`);
@@ -110,12 +108,10 @@ export function readExportFolder(dir: string, hooks?: ExportReadHooks): Frame {
     const header = parseFrameMeta(metaBytes, metaPath);
     const layout = headerLayout(header, metaPath);
 
-    const fd = openFrameFile(dataPath, 'frame.data');
-    let dataStat: BigIntStats;
+    const { fd, stat: dataStat } = openRegularFile(dataPath, 'frame.data');
     let got: number;
     const buf = readBuffer(layout.byteLength);
     try {
-      dataStat = fstatSync(fd, { bigint: true });
       got = readFully(fd, buf, layout.byteLength);
     } finally {
       closeSync(fd);

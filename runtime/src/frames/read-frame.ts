@@ -13,12 +13,12 @@
  * The returned Frame's data aliases a per-thread buffer: it is valid only
  * until the next readFrame() call in the same thread.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import type { FrameMetadata } from '../api/wire.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { readExportFolder, type ExportReadHooks } from './read-export.js';
 import { frameLayout, type FrameLayout } from './layout.js';
-import { resolveAllowedPath } from './path-guard.js';
+import { resolveAllowedPath, verifyOpenedPath } from './path-guard.js';
 import { readBuffer } from './read-buffer.js';
 
 export interface Frame {
@@ -31,13 +31,16 @@ export interface Frame {
 export interface ReadFrameOptions {
   allowedRoots: readonly string[];
   /** Test injection points; never set in production. */
-  hooks?: ExportReadHooks;
+  hooks?: ExportReadHooks & {
+    /** Called after the reference passed the path check and before anything is opened. */
+    afterCheck?: () => void;
+  };
 }
 
 export const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** Opens a file read-only, mapping errno to the runtime's codes. */
-export function openFrameFile(path: string, what: string): number {
+function openFrameFile(path: string, what: string): number {
   try {
     return openSync(path, OPEN_FLAGS);
   } catch (err) {
@@ -45,6 +48,25 @@ export function openFrameFile(path: string, what: string): number {
     if (code === 'ENOENT') throw new RuntimeError('FRAME_NOT_FOUND', `${what} ${JSON.stringify(path)} does not exist`);
     if (code === 'ELOOP') throw new RuntimeError('PATH_NOT_ALLOWED', `${what} ${JSON.stringify(path)} is a symlink, which is not followed`);
     throw new RuntimeError('FRAME_UNREADABLE', `${what} ${JSON.stringify(path)} cannot be opened: ${code ?? String(err)}`);
+  }
+}
+
+/**
+ * Opens `path` (a real path that passed the path check) and proves the
+ * descriptor is that very file and a regular one: never a file outside the
+ * roots reached through a swapped folder, never a FIFO or device. The caller
+ * closes the returned fd.
+ */
+export function openRegularFile(path: string, what: string): { fd: number; stat: BigIntStats } {
+  const fd = openFrameFile(path, what);
+  try {
+    verifyOpenedPath(fd, path, what);
+    const stat = fstatSync(fd, { bigint: true });
+    if (!stat.isFile()) throw new RuntimeError('FRAME_UNREADABLE', `${what} ${JSON.stringify(path)} is not a regular file`);
+    return { fd, stat };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
   }
 }
 
@@ -59,15 +81,15 @@ export function readFully(fd: number, buf: Uint8Array, length: number): number {
   return got;
 }
 
-function readRawFile(path: string, meta: FrameMetadata): Frame {
+function readRawFile(path: string, meta: FrameMetadata, checked: BigIntStats): Frame {
   const layout = frameLayout(meta.format, meta.width, meta.height, meta.stride ?? undefined);
-  const fd = openFrameFile(path, 'frame_reference');
+  const { fd, stat } = openRegularFile(path, 'frame_reference');
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new RuntimeError('FRAME_UNREADABLE', `frame_reference ${JSON.stringify(path)} is not a regular file`);
-    if (st.size < layout.byteLength) {
-      throw new RuntimeError('FRAME_TOO_SHORT', tooShort(path, st.size, layout));
+    if (stat.ino !== checked.ino || stat.dev !== checked.dev) {
+      throw new RuntimeError('FRAME_TORN', `frame_reference ${JSON.stringify(path)} was replaced between its check and its open`);
     }
+    const size = Number(stat.size);
+    if (size < layout.byteLength) throw new RuntimeError('FRAME_TOO_SHORT', tooShort(path, size, layout));
     const buf = readBuffer(layout.byteLength);
     const got = readFully(fd, buf, layout.byteLength);
     if (got < layout.byteLength) throw new RuntimeError('FRAME_TOO_SHORT', tooShort(path, got, layout));
@@ -84,13 +106,14 @@ export function tooShort(path: string, got: number, layout: FrameLayout): string
 
 export function readFrame(reference: string, meta: FrameMetadata, options: ReadFrameOptions): Frame {
   const real = resolveAllowedPath(reference, options.allowedRoots);
-  let isDir: boolean;
+  options.hooks?.afterCheck?.();
+  let checked: BigIntStats;
   try {
-    isDir = statSync(real).isDirectory();
+    checked = statSync(real, { bigint: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new RuntimeError('FRAME_NOT_FOUND', `frame_reference ${JSON.stringify(reference)} does not exist`);
     throw new RuntimeError('FRAME_UNREADABLE', `frame_reference ${JSON.stringify(reference)} cannot be read: ${code ?? String(err)}`);
   }
-  return isDir ? readExportFolder(real, options.hooks) : readRawFile(real, meta);
+  return checked.isDirectory() ? readExportFolder(real, options.hooks) : readRawFile(real, meta, checked);
 }
