@@ -124,6 +124,15 @@ describe('serving', { timeout: 30_000 }, () => {
     expect(r.detections).toEqual([]);
   });
 
+  it.each(['bigint', 'circular', 'getter-throws'])('a handler result that cannot be sent (%s) is INFERENCE_FAILED, not INTERNAL_ERROR', async (mode) => {
+    const r = await request(server.socketPath, goodRequest(good, { config: { mode } }));
+    expect(r.error_code).toBe('INFERENCE_FAILED');
+    expect(r.error).toMatch(/handler returned/);
+    expect(r.detections).toEqual([]);
+    const ok = await request(server.socketPath, goodRequest(good));
+    expect(ok.error_code).toBeNull();
+  });
+
   it('a worker that exits gives WORKER_CRASHED; others are unaffected and the worker is replaced', async () => {
     const slow = request(server.socketPath, goodRequest(good, { config: { mode: 'sleep', ms: 200 } }));
     const crashed = await request(server.socketPath, goodRequest(good, { config: { mode: 'crash' } }));

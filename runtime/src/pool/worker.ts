@@ -75,6 +75,9 @@ async function runOne(def: ModelDefinition, state: unknown, request: InferenceRe
     const message = err instanceof Error ? err.message : String(err);
     if (stage === 'infer') return { ok: false, code: 'INFERENCE_FAILED', message: `handler threw: ${message}` };
     if (stage === 'read') return { ok: false, code: 'FRAME_UNREADABLE', message: `frame ${request.frame_reference}: ${message}` };
+    // What the handler returned cannot be checked or serialised (a BigInt, a
+    // cycle, a getter that throws): the model's fault, not the runtime's.
+    if (stage === 'output') return { ok: false, code: 'INFERENCE_FAILED', message: `handler returned a result that cannot be sent: ${message}` };
     return { ok: false, code: 'INTERNAL_ERROR', message: `${stage}: ${message}` };
   }
 }
