@@ -124,6 +124,9 @@ cases.push(['NV12', 192, 108, undefined, { width: 64, height: 64 }]); // integer
 cases.push(['NV12', 192, 108, 200, { width: 64, height: 64, channel_order: 'bgr', ...imagenet }]);
 cases.push(['I420', 192, 108, undefined, { width: 64, height: 64, layout: 'nchw', dtype: 'uint8', channel_order: 'bgr' }]);
 cases.push(['NV12', 64, 48, undefined, {}]); // identity size
+// Whole-pixel sampling (every weight 0) takes the nearest path: each format, each layout.
+for (const format of ['I420', 'RGB24', 'BGR24', 'GRAY8']) cases.push([format, 192, 108, undefined, { width: 64, height: 64, layout: 'nchw', ...imagenet }]);
+cases.push(['RGB24', 192, 144, undefined, { width: 64, height: 48, channel_order: 'bgr', dtype: 'uint8' }]); // 1/3 again, nhwc uint8
 
 describe('preprocess vs a per-pixel reference', () => {
   it.each(cases)('%s %ix%i stride %s → %o', (format, w, h, stride, over) => {

@@ -14,7 +14,9 @@
 import type { InputTensor } from '../api/model.js';
 import type { InputSpec } from '../config/model-config.js';
 import type { Frame } from '../frames/read-frame.js';
+import { levelTables, nearestRows } from './nearest-rows.js';
 import { resizePlan, type ResizePlan } from './resize-plan.js';
+import { yuvNearestRows } from './yuv-nearest.js';
 import { ROW_CONVERTERS, type RowConverter } from './row-convert.js';
 
 /** Output scale and offset per RGB channel: float32 = level * scale + offset; uint8 = level. */
@@ -120,7 +122,11 @@ export function preprocess(frame: Frame, spec: InputSpec): InputTensor {
   const W = spec.width;
   const H = spec.height;
   const n = W * H * 3;
-  const data = spec.dtype === 'float32' ? new Float32Array(n) : new Uint8Array(n);
+  // Every value is written below (content and padding), so the tensor's
+  // memory need not be zeroed first: at 640x640 float32 that fill alone
+  // costs as much as the whole conversion. Unpooled: the handler may keep it.
+  const bytes = Buffer.allocUnsafeSlow(spec.dtype === 'float32' ? n * 4 : n).buffer;
+  const data = spec.dtype === 'float32' ? new Float32Array(bytes, 0, n) : new Uint8Array(bytes, 0, n);
   // uint8 is written through a clamped view: rounding and clamping for free.
   const out = data instanceof Float32Array ? data : new Uint8ClampedArray(data.buffer, data.byteOffset, n);
   // mean/std are per output channel, i.e. in channel_order's order.
@@ -136,6 +142,14 @@ export function preprocess(frame: Frame, spec: InputSpec): InputTensor {
   for (let c = 0; c < 3; c++) pad[c] = spec.pad_value * scale[c] + offset[c];
   fillPadding(out, spec, plan, pad);
 
+  if (plan.nearest && (frame.layout.format === 'NV12' || frame.layout.format === 'I420')) {
+    yuvNearestRows(frame, spec, plan, scale, offset, out);
+    return tensorOf(data, spec, plan);
+  }
+  if (plan.nearest) {
+    nearestRows(frame, spec, plan, convert, levelTables(scale, offset), out);
+    return tensorOf(data, spec, plan);
+  }
   plan.hrowSource[0] = -1; // the frame changed: the row cache is stale
   plan.hrowSource[1] = -1;
   const { padX, padY } = plan.geometry;
@@ -181,9 +195,14 @@ export function preprocess(frame: Frame, spec: InputSpec): InputTensor {
       }
     }
   }
+  return tensorOf(data, spec, plan);
+}
+
+function tensorOf(data: Float32Array | Uint8Array, spec: InputSpec, plan: ResizePlan): InputTensor {
+  const nchw = spec.layout === 'nchw';
   return {
     data,
-    shape: nchw ? [1, 3, H, W] : [1, H, W, 3],
+    shape: nchw ? [1, 3, spec.height, spec.width] : [1, spec.height, spec.width, 3],
     dtype: spec.dtype,
     layout: spec.layout,
     geometry: plan.geometry,

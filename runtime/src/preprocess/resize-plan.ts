@@ -32,6 +32,8 @@ export interface ResizePlan {
   hrowSource: [number, number];
   /** True when no output column blends two source columns. */
   nearestX: boolean;
+  /** True when no output row blends two source rows either: each output pixel is one source pixel. */
+  nearest: boolean;
 }
 
 function axis(srcSize: number, dstSize: number, scale: number): { i0: Int32Array; i1: Int32Array; w: Float32Array } {
@@ -79,6 +81,7 @@ export function buildResizePlan(frameW: number, frameH: number, spec: GeometrySp
     left[j] = colIndex[x.i0[j]];
     right[j] = colIndex[x.i1[j]];
   }
+  const nearestX = left.every((l, j) => right[j] === l);
   return {
     geometry,
     contentW,
@@ -93,7 +96,8 @@ export function buildResizePlan(frameW: number, frameH: number, spec: GeometrySp
     rowRgb: new Uint8ClampedArray(colList.length * 3),
     hrows: [new Float32Array(contentW * 3), new Float32Array(contentW * 3)],
     hrowSource: [-1, -1],
-    nearestX: left.every((l, j) => right[j] === l),
+    nearestX,
+    nearest: nearestX && y.i0.every((t, i) => y.i1[i] === t),
   };
 }
 
