@@ -6,8 +6,9 @@ export { defineModel } from './api/model.js';
 export type * from './api/model.js';
 export type * from './api/wire.js';
 export type * from './config/model-config.js';
-export { ERROR_CODES, type ErrorCode } from './errors/codes.js';
-export { RuntimeError, isRuntimeError } from './errors/runtime-error.js';
+// Errors: every class, each with a stable code.
+export { ERROR_CODES, LOCAL_ERROR_CODES, type ErrorCode, type LocalErrorCode } from './errors/codes.js';
+export { RuntimeError, isRuntimeError, ConfigError, formatConfigError, isConfigError, WeightError, EngineLoadError, OptionError, StartupError, ClientError, type ConfigIssue, type StartupErrorCode } from './errors/errors.js';
 // Frames, preprocessing and geometry (model authors map boxes back with these).
 export { frameLayout, normaliseFormat, FRAME_FORMATS, MAX_DIMENSION, type FrameFormat, type FrameLayout } from './frames/layout.js';
 export { readFrame, type Frame, type ReadFrameOptions } from './frames/read-frame.js';
@@ -20,13 +21,11 @@ export { boxIou } from './api/boxes.js';
 // model.yaml, discovery and weights.
 export { loadModelConfig, validateModelConfig } from './config/load-model-config.js';
 export { defaultConfig } from './config/default-config.js';
-export { ConfigError, formatConfigError, isConfigError, type ConfigIssue } from './config/config-error.js';
 export { discoverModels, type Discovery, type DiscoveredModel, type UnavailableModel } from './config/discover.js';
 export { verifyWeights, sha256File } from './config/verify-weights.js';
 export { fetchWeights, type FetchedWeight } from './config/fetch-weights.js';
-export { WeightError } from './config/weight-error.js';
 // Serving: client, server entry, wire framing.
-export { request, ClientError, type RequestOptions } from './client/one-shot.js';
+export { request, type RequestOptions } from './client/one-shot.js';
 export { ModelClient, type ModelClientOptions } from './client/model-client.js';
 export { startServer, type RunningServer } from './lifecycle/serve.js';
 export { serveOptionsFromEnv, type ServeOptions } from './lifecycle/options.js';
@@ -37,4 +36,4 @@ export { socketPathFor } from './ipc/socket-file.js';
 // Engine adapters: packages resolved from the model folder.
 export { loadTfjsGraphModel, initWasmBackend, readGraphModelArtifacts, type TfjsModel } from './engines/tfjs.js';
 export { createOnnxSession, type OnnxEngine, type OnnxSessionOptions } from './engines/onnx.js';
-export { requireFromModel, resolveFromModel, EngineLoadError } from './engines/resolve-from-model.js';
+export { requireFromModel, resolveFromModel } from './engines/resolve-from-model.js';

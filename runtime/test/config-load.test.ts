@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, formatConfigError } from '../src/config/config-error.js';
+import { ConfigError, formatConfigError } from '../src/errors/errors.js';
 import { loadModelConfig } from '../src/config/load-model-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ruth-config-'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fetchWeights } from '../src/config/fetch-weights.js';
 import { verifyWeights } from '../src/config/verify-weights.js';
-import { WeightError } from '../src/config/weight-error.js';
+import { WeightError } from '../src/errors/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ruth-weights-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

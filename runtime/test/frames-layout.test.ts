@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frameLayout } from '../src/frames/layout.js';
-import { RuntimeError } from '../src/errors/runtime-error.js';
+import { RuntimeError } from '../src/errors/errors.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

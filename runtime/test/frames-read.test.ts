@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RuntimeError } from '../src/errors/runtime-error.js';
+import { RuntimeError } from '../src/errors/errors.js';
 import { encodeFrameMeta } from '../src/frames/frame-meta.js';
 import { frameLayout } from '../src/frames/layout.js';
 import { readFrame } from '../src/frames/read-frame.js';

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RuntimeError } from '../src/errors/runtime-error.js';
+import { RuntimeError } from '../src/errors/errors.js';
 import { readFrame } from '../src/frames/read-frame.js';
 
 const root = mkdtempSync('/dev/shm/ruth-stress-');

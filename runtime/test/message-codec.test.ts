@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageDecoder, encodeMessage, parseBody } from '../src/ipc/message-codec.js';
-import { RuntimeError } from '../src/errors/runtime-error.js';
+import { RuntimeError } from '../src/errors/errors.js';
 
 const msg = (obj: unknown): Buffer => encodeMessage(JSON.stringify(obj));
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../src/errors/codes.js';
+import { ERROR_CODES, LOCAL_ERROR_CODES } from '../src/errors/codes.js';
 
 describe('docs/protocol.md', () => {
   const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
@@ -16,5 +16,18 @@ describe('docs/protocol.md', () => {
 
   it('lists no code that the runtime does not have', () => {
     expect([...rows.keys()].filter((c) => !(c in ERROR_CODES))).toEqual([]);
+  });
+});
+
+describe('runtime/README.md errors table', () => {
+  const doc = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const rows = [...doc.matchAll(/^\| `([A-Z_0-9]+)` \| `([A-Za-z]+Error)` \| (.+) \|$/gm)].map((m) => [m[1]!, m[3]!.trim()]);
+
+  it('is LOCAL_ERROR_CODES, in order, word for word', () => {
+    expect(rows).toEqual(Object.entries(LOCAL_ERROR_CODES));
+  });
+
+  it('shares no code with the wire', () => {
+    expect(Object.keys(LOCAL_ERROR_CODES).filter((c) => c in ERROR_CODES)).toEqual([]);
   });
 });

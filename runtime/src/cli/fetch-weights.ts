@@ -5,9 +5,9 @@
  * folder. One line per weight on stdout; on failure one line on stderr, exit 1.
  */
 import { relative, resolve } from 'node:path';
-import { isConfigError, formatConfigError } from '../config/config-error.js';
+import { isConfigError, formatConfigError } from '../errors/errors.js';
 import { fetchWeights } from '../config/fetch-weights.js';
-import { WeightError } from '../config/weight-error.js';
+import { WeightError } from '../errors/errors.js';
 
 export async function fetchWeightsCommand(argv: string[]): Promise<number> {
   if (argv.length > 1 || argv[0]?.startsWith('-')) {

@@ -7,7 +7,8 @@
 import net from 'node:net';
 import type { InferenceResponse } from '../api/wire.js';
 import { MessageDecoder, encodeMessage } from '../ipc/message-codec.js';
-import { ClientError, MAX_RESPONSE_BYTES, parseResponse, socketError } from './one-shot.js';
+import { ClientError } from '../errors/errors.js';
+import { MAX_RESPONSE_BYTES, parseResponse, socketError } from './one-shot.js';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -45,7 +46,7 @@ export class ModelClient {
   send<T = unknown>(framed: Buffer): Promise<T> {
     const sock = this.#connect();
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => this.#fail(new ClientError(`no response from ${this.socketPath} within ${this.#timeoutMs} ms`, 'TIMEOUT')), this.#timeoutMs);
+      const timer = setTimeout(() => this.#fail(new ClientError('CLIENT_TIMEOUT', `no response from ${this.socketPath} within ${this.#timeoutMs} ms`)), this.#timeoutMs);
       this.#pending.push({ resolve: resolve as (v: unknown) => void, reject, timer });
       sock.write(framed);
     });
@@ -73,7 +74,7 @@ export class ModelClient {
       }
     });
     sock.on('error', (err: NodeJS.ErrnoException) => this.#fail(socketError(this.socketPath, err), sock));
-    sock.on('close', () => this.#fail(new ClientError(`${this.socketPath} closed the connection`, 'CLOSED'), sock));
+    sock.on('close', () => this.#fail(new ClientError('CLIENT_CLOSED', `${this.socketPath} closed the connection`), sock));
     this.#socket = sock;
     return sock;
   }

@@ -4,6 +4,7 @@
  */
 import net from 'node:net';
 import type { InferenceResponse } from '../api/wire.js';
+import { ClientError } from '../errors/errors.js';
 import { MessageDecoder, encodeMessage, type DecodedItem } from '../ipc/message-codec.js';
 
 /** Responses have no size limit on the wire; this only stops a runaway peer. */
@@ -14,29 +15,18 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-export class ClientError extends Error {
-  override name = 'ClientError';
-  constructor(
-    message: string,
-    readonly code: 'TIMEOUT' | 'CLOSED' | 'CONNECT' | 'PROTOCOL',
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** A socket error as a ClientError: CONNECT when nothing listens at the path, else CLOSED. */
+/** A socket error as a ClientError: CLIENT_CONNECT when nothing listens at the path, else CLIENT_CLOSED. */
 export function socketError(socketPath: string, err: NodeJS.ErrnoException): ClientError {
-  return new ClientError(`${socketPath}: ${err.message}`, err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? 'CONNECT' : 'CLOSED', { cause: err });
+  return new ClientError(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? 'CLIENT_CONNECT' : 'CLIENT_CLOSED', `${socketPath}: ${err.message}`, { cause: err });
 }
 
-/** The parsed JSON of one decoded response; throws ClientError PROTOCOL for bad framing or a body that is not JSON. */
+/** The parsed JSON of one decoded response; throws ClientError CLIENT_PROTOCOL for bad framing or a body that is not JSON. */
 export function parseResponse<T>(item: DecodedItem): T {
-  if (item.kind !== 'message') throw new ClientError(`bad response framing: ${item.error.message}`, 'PROTOCOL');
+  if (item.kind !== 'message') throw new ClientError('CLIENT_PROTOCOL', `bad response framing: ${item.error.message}`);
   try {
     return JSON.parse(item.body.toString('utf8')) as T;
   } catch (err) {
-    throw new ClientError(`response is not JSON: ${(err as Error).message}`, 'PROTOCOL');
+    throw new ClientError('CLIENT_PROTOCOL', `response is not JSON: ${(err as Error).message}`);
   }
 }
 
@@ -58,7 +48,7 @@ export function request<T = InferenceResponse>(socketPath: string, body: unknown
       if (err) reject(err);
       else resolve(value as T);
     };
-    const timer = setTimeout(() => finish(new ClientError(`no response from ${socketPath} within ${timeoutMs} ms`, 'TIMEOUT')), timeoutMs);
+    const timer = setTimeout(() => finish(new ClientError('CLIENT_TIMEOUT', `no response from ${socketPath} within ${timeoutMs} ms`)), timeoutMs);
     sock.once('connect', () => sock.write(Buffer.isBuffer(body) ? body : encodeMessage(JSON.stringify(body))));
     sock.on('data', (chunk: Buffer) => {
       for (const item of decoder.push(chunk)) {
@@ -71,6 +61,6 @@ export function request<T = InferenceResponse>(socketPath: string, body: unknown
       }
     });
     sock.once('error', (err: NodeJS.ErrnoException) => finish(socketError(socketPath, err)));
-    sock.once('close', () => finish(new ClientError(`${socketPath} closed the connection before answering`, 'CLOSED')));
+    sock.once('close', () => finish(new ClientError('CLIENT_CLOSED', `${socketPath} closed the connection before answering`)));
   });
 }

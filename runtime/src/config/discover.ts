@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { formatConfigError } from './config-error.js';
+import { formatConfigError } from '../errors/errors.js';
 import { loadModelConfig } from './load-model-config.js';
 import type { ModelConfig } from './model-config.js';
 

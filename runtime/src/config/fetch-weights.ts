@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadModelConfig } from './load-model-config.js';
 import type { WeightSource } from './model-config.js';
 import { sha256File, verifyWeightFile, weightPath } from './verify-weights.js';
-import { WeightError } from './weight-error.js';
+import { WeightError } from '../errors/errors.js';
 
 export interface FetchedWeight {
   path: string;

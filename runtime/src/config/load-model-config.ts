@@ -11,7 +11,7 @@ import type { ErrorObject } from 'ajv';
 import yaml from 'js-yaml';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { ConfigError, type ConfigIssue } from './config-error.js';
+import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { ModelConfig } from './model-config.js';
 import { modelValidator } from './model-schema.js';

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ModelConfig, WeightFile } from './model-config.js';
-import { WeightError } from './weight-error.js';
+import { WeightError } from '../errors/errors.js';
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');

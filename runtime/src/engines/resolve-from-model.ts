@@ -7,10 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-
-export class EngineLoadError extends Error {
-  override name = 'EngineLoadError';
-}
+import { EngineLoadError } from '../errors/errors.js';
 
 /** require() rooted at the model folder. CommonJS on purpose: tfjs-converter and the wasm backend require('@tensorflow/tfjs-core') themselves, so loading through the same require cache gives a single tfjs-core. */
 export function requireFromModel<T = unknown>(modelDir: string, pkg: string): T {

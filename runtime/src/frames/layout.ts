@@ -9,7 +9,7 @@
  *   RGB24 / BGR24  height rows of `stride` bytes (stride >= 3*width).
  *   GRAY8  height rows of `stride` bytes (stride >= width).
  */
-import { RuntimeError } from '../errors/runtime-error.js';
+import { RuntimeError } from '../errors/errors.js';
 
 export type FrameFormat = 'NV12' | 'I420' | 'RGB24' | 'BGR24' | 'GRAY8';
 

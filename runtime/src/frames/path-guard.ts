@@ -15,7 +15,7 @@
  */
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { RuntimeError } from '../errors/runtime-error.js';
+import { RuntimeError } from '../errors/errors.js';
 
 const realRootCache = new Map<string, string | null>();
 

@@ -28,7 +28,7 @@
  */
 import { closeSync, statSync, statfsSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
-import { RuntimeError } from '../errors/runtime-error.js';
+import { RuntimeError } from '../errors/errors.js';
 import { FRAME_META_SIZE, parseFrameMeta, type FrameMetaHeader } from './frame-meta.js';
 import { frameLayout, type FrameLayout } from './layout.js';
 import { readBuffer } from './read-buffer.js';

@@ -15,7 +15,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import type { FrameMetadata } from '../api/wire.js';
-import { RuntimeError } from '../errors/runtime-error.js';
+import { RuntimeError } from '../errors/errors.js';
 import { readExportFolder, type ExportReadHooks } from './read-export.js';
 import { frameLayout, type FrameLayout } from './layout.js';
 import { resolveAllowedPath, verifyOpenedPath } from './path-guard.js';

@@ -4,7 +4,7 @@
  * caller is simply a connection that sends one request and closes.
  */
 import type { Socket } from 'node:net';
-import type { RuntimeError } from '../errors/runtime-error.js';
+import type { RuntimeError } from '../errors/errors.js';
 import { MessageDecoder, encodeMessage } from './message-codec.js';
 
 export interface MessageHandler {

@@ -6,7 +6,7 @@
  * The decoder keeps partial bytes between `data` events: one event may hold
  * half a message, or three and a half. It never assumes one event = one message.
  */
-import { RuntimeError } from '../errors/runtime-error.js';
+import { RuntimeError } from '../errors/errors.js';
 
 export const HEADER_BYTES = 4;
 export const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024;

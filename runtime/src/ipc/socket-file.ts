@@ -6,6 +6,7 @@ import { chown, chmod, lstat, unlink } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { OptionError, StartupError } from '../errors/errors.js';
 
 export function socketPathFor(socketDir: string, modelId: string): string {
   return path.join(socketDir, `vas_model_${modelId}.sock`);
@@ -44,8 +45,8 @@ export async function clearStaleSocket(socketPath: string): Promise<'absent' | '
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
     throw err;
   }
-  if (!stat.isSocket()) throw new Error(`socket path ${socketPath} exists and is not a socket; refusing to remove it`);
-  if (await isLive(socketPath)) throw new Error(`another server is already listening on ${socketPath}`);
+  if (!stat.isSocket()) throw new StartupError('SOCKET_IN_USE', `socket path ${socketPath} exists and is not a socket; refusing to remove it`);
+  if (await isLive(socketPath)) throw new StartupError('SOCKET_IN_USE', `another server is already listening on ${socketPath}`);
   await unlink(socketPath);
   return 'removed';
 }
@@ -55,7 +56,7 @@ function groupId(group: string): number {
   // Node has no getgrnam; getent is in every Debian image.
   const line = execFileSync('getent', ['group', group], { encoding: 'utf8' }).trim();
   const gid = Number(line.split(':')[2]);
-  if (!Number.isInteger(gid)) throw new Error(`RUTH_SOCKET_GROUP ${JSON.stringify(group)}: no such group`);
+  if (!Number.isInteger(gid)) throw new OptionError(`RUTH_SOCKET_GROUP ${JSON.stringify(group)}: no such group`);
   return gid;
 }
 

@@ -4,7 +4,7 @@
  * Unknown keys are ignored (callers may add keys, e.g. pts).
  */
 import type { InferenceRequest } from '../api/wire.js';
-import { RuntimeError } from '../errors/runtime-error.js';
+import { RuntimeError } from '../errors/errors.js';
 import { frameLayout } from '../frames/layout.js';
 
 function describe(value: unknown): string {

@@ -2,6 +2,7 @@
  * `ruth-model serve` settings from the environment, each checked up front:
  * a bad value stops start-up with a message naming the variable and the value.
  */
+import { OptionError } from '../errors/errors.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../ipc/message-codec.js';
 
 /** Where the image holds its model folders, and where sockets are bound: shared with the client commands. */
@@ -25,10 +26,6 @@ export interface ServeOptions {
   loadTimeoutMs: number;
   /** Serve only this model when the folder holds several. */
   modelId?: string;
-}
-
-export class OptionError extends Error {
-  override name = 'OptionError';
 }
 
 type Env = Record<string, string | undefined>;

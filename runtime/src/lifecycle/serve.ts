@@ -9,6 +9,7 @@
  */
 import os from 'node:os';
 import { verifyWeights } from '../config/verify-weights.js';
+import { StartupError } from '../errors/errors.js';
 import { Heartbeat } from '../health/heartbeat.js';
 import { Stats } from '../health/stats.js';
 import { IpcServer } from '../ipc/server.js';
@@ -92,8 +93,8 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
   try {
     await new Promise<void>((resolve, reject) => {
       pool.ready(options.loadTimeoutMs).then(resolve, reject);
-      if (signal?.aborted) reject(new Error('stopped while loading'));
-      signal?.addEventListener('abort', () => reject(new Error('stopped while loading')), { once: true });
+      if (signal?.aborted) reject(new StartupError('STOPPED_WHILE_LOADING', 'stopped while loading'));
+      signal?.addEventListener('abort', () => reject(new StartupError('STOPPED_WHILE_LOADING', 'stopped while loading')), { once: true });
     });
   } catch (err) {
     await stop();

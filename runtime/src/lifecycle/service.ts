@@ -5,7 +5,7 @@
  */
 import type { ModelConfig } from '../config/model-config.js';
 import type { ErrorCode } from '../errors/codes.js';
-import { isRuntimeError, type RuntimeError } from '../errors/runtime-error.js';
+import { isRuntimeError, type RuntimeError } from '../errors/errors.js';
 import type { MessageHandler } from '../ipc/connection.js';
 import { parseBody } from '../ipc/message-codec.js';
 import { echoOf, errorResponse, successResponse, type Echo } from '../ipc/response.js';

@@ -6,7 +6,7 @@
  */
 import type { InferOutput } from '../api/model.js';
 import type { Detection } from '../api/wire.js';
-import { RuntimeError } from '../errors/runtime-error.js';
+import { RuntimeError } from '../errors/errors.js';
 
 function fail(index: number, what: string, value: unknown): never {
   let shown: string;

@@ -18,6 +18,7 @@
 import { fileURLToPath } from 'node:url';
 import type { InferenceRequest } from '../api/wire.js';
 import type { ModelConfig } from '../config/model-config.js';
+import { StartupError } from '../errors/errors.js';
 import type { QueuedTask } from './queued-task.js';
 import type { TaskResult } from './task.js';
 import { WorkerSlot, type SlotEvents } from './worker-slot.js';
@@ -72,7 +73,7 @@ export class WorkerPool {
       },
       loadFailed: (slot, message) => {
         options.log('error', 'worker failed to load', { worker: slot.id, error: message });
-        this.#readyWaiter?.reject(new Error(`worker ${slot.id} could not load the model: ${message}`));
+        this.#readyWaiter?.reject(new StartupError('LOAD_FAILED', `worker ${slot.id} could not load the model: ${message}`));
         this.#readyWaiter = null;
       },
       results: (slot, results, busyMs) => {
@@ -98,7 +99,7 @@ export class WorkerPool {
   /** Resolves when every worker has loaded and warmed up; rejects on the first load failure. */
   ready(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`workers not ready after ${timeoutMs} ms (RUTH_LOAD_TIMEOUT_MS)`)), timeoutMs);
+      const timer = setTimeout(() => reject(new StartupError('LOAD_TIMEOUT', `workers not ready after ${timeoutMs} ms (RUTH_LOAD_TIMEOUT_MS)`)), timeoutMs);
       this.#readyWaiter = {
         resolve: () => (clearTimeout(timer), resolve()),
         reject: (e) => (clearTimeout(timer), reject(e)),
@@ -203,7 +204,7 @@ export class WorkerPool {
     if (this.#closing) return;
     if (!wasReady) {
       // Dying while loading would die again: do not restart in a loop.
-      this.#readyWaiter?.reject(new Error(`worker ${slot.id} died while loading the model: ${reason}`));
+      this.#readyWaiter?.reject(new StartupError('LOAD_FAILED', `worker ${slot.id} died while loading the model: ${reason}`));
       this.#readyWaiter = null;
       return;
     }

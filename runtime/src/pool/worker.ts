@@ -12,7 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { MergedConfig, ModelDefinition } from '../api/model.js';
 import { deepFreeze } from '../config/deep-freeze.js';
 import { defaultConfig } from '../config/default-config.js';
-import { isRuntimeError } from '../errors/runtime-error.js';
+import { isRuntimeError } from '../errors/errors.js';
 import { readFrame } from '../frames/read-frame.js';
 import { jsonLogger } from '../lifecycle/logger.js';
 import { preprocess, syntheticInput } from '../preprocess/preprocess.js';
