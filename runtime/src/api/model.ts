@@ -8,11 +8,7 @@
  * `State` is per worker and needs no locking.
  */
 import type { Detection, InferenceRequest } from './wire.js';
-import type { ModelConfig } from '../config/model-config.js';
-
-export type TensorLayout = 'nhwc' | 'nchw';
-export type TensorDtype = 'uint8' | 'float32';
-export type ResizeMode = 'letterbox' | 'stretch';
+import type { ModelConfig, ResizeMode, TensorDtype, TensorLayout } from '../config/model-config.js';
 
 /** How the model input maps back to the original frame. */
 export interface FrameGeometry {

@@ -2,7 +2,11 @@
  * The typed shape of a loaded model.yaml (schemas/model.schema.json after
  * ajv applied its defaults). Loaded configs are deeply frozen.
  */
-import type { ResizeMode, TensorDtype, TensorLayout } from '../api/model.js';
+
+/** model.yaml `input`: the tensor the runtime prepares (api/model.ts InputTensor). */
+export type TensorLayout = 'nhwc' | 'nchw';
+export type TensorDtype = 'uint8' | 'float32';
+export type ResizeMode = 'letterbox' | 'stretch';
 
 export type EngineName = 'tfjs' | 'onnx';
 

@@ -32,7 +32,7 @@ import { RuntimeError } from '../errors/errors.js';
 import { FRAME_META_SIZE, parseFrameMeta, type FrameMetaHeader } from './frame-meta.js';
 import { frameLayout, type FrameLayout } from './layout.js';
 import { readBuffer } from './read-buffer.js';
-import { openRegularFile, readFully, tooShort, type Frame } from './read-frame.js';
+import { openRegularFile, readFully, tooShort, type Frame } from './frame-file.js';
 
 export interface ExportReadHooks {
   /** Called after the data bytes are read and before the header is read again. */

@@ -13,20 +13,16 @@
  * The returned Frame's data aliases a per-thread buffer: it is valid only
  * until the next readFrame() call in the same thread.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, statSync, type BigIntStats } from 'node:fs';
 import type { FrameMetadata } from '../api/wire.js';
 import { RuntimeError } from '../errors/errors.js';
+import { openRegularFile, readFully, tooShort, type Frame } from './frame-file.js';
 import { readExportFolder, type ExportReadHooks } from './read-export.js';
-import { frameLayout, type FrameLayout } from './layout.js';
-import { resolveAllowedPath, verifyOpenedPath } from './path-guard.js';
+import { frameLayout } from './layout.js';
+import { resolveAllowedPath } from './path-guard.js';
 import { readBuffer } from './read-buffer.js';
 
-export interface Frame {
-  layout: FrameLayout;
-  /** byteLength bytes; aliases a per-thread buffer, valid until the next readFrame() in this thread. */
-  data: Uint8Array;
-  frameId?: number;
-}
+export type { Frame } from './frame-file.js';
 
 export interface ReadFrameOptions {
   allowedRoots: readonly string[];
@@ -35,50 +31,6 @@ export interface ReadFrameOptions {
     /** Called after the reference passed the path check and before anything is opened. */
     afterCheck?: () => void;
   };
-}
-
-export const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-
-/** Opens a file read-only, mapping errno to the runtime's codes. */
-function openFrameFile(path: string, what: string): number {
-  try {
-    return openSync(path, OPEN_FLAGS);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new RuntimeError('FRAME_NOT_FOUND', `${what} ${JSON.stringify(path)} does not exist`);
-    if (code === 'ELOOP') throw new RuntimeError('PATH_NOT_ALLOWED', `${what} ${JSON.stringify(path)} is a symlink, which is not followed`);
-    throw new RuntimeError('FRAME_UNREADABLE', `${what} ${JSON.stringify(path)} cannot be opened: ${code ?? String(err)}`);
-  }
-}
-
-/**
- * Opens `path` (a real path that passed the path check) and proves the
- * descriptor is that very file and a regular one: never a file outside the
- * roots reached through a swapped folder, never a FIFO or device. The caller
- * closes the returned fd.
- */
-export function openRegularFile(path: string, what: string): { fd: number; stat: BigIntStats } {
-  const fd = openFrameFile(path, what);
-  try {
-    verifyOpenedPath(fd, path, what);
-    const stat = fstatSync(fd, { bigint: true });
-    if (!stat.isFile()) throw new RuntimeError('FRAME_UNREADABLE', `${what} ${JSON.stringify(path)} is not a regular file`);
-    return { fd, stat };
-  } catch (err) {
-    closeSync(fd);
-    throw err;
-  }
-}
-
-/** Reads exactly `length` bytes from the start of fd into buf, or returns how many it got before EOF. */
-export function readFully(fd: number, buf: Uint8Array, length: number): number {
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
 }
 
 function readRawFile(path: string, meta: FrameMetadata, checked: BigIntStats): Frame {
@@ -98,10 +50,6 @@ function readRawFile(path: string, meta: FrameMetadata, checked: BigIntStats): F
   } finally {
     closeSync(fd);
   }
-}
-
-export function tooShort(path: string, got: number, layout: FrameLayout): string {
-  return `frame ${JSON.stringify(path)} holds ${got} bytes; ${layout.format} ${layout.width}x${layout.height} stride ${layout.stride} needs ${layout.byteLength}`;
 }
 
 export function readFrame(reference: string, meta: FrameMetadata, options: ReadFrameOptions): Frame {

@@ -9,7 +9,8 @@
  *
  * Input pixel x covers [x, x+1); frame coordinate = (x - padX) / scaleX.
  */
-import type { FrameGeometry, ResizeMode } from '../api/model.js';
+import type { FrameGeometry } from '../api/model.js';
+import type { ResizeMode } from '../config/model-config.js';
 import type { BBox } from '../api/wire.js';
 
 export interface GeometrySpec {

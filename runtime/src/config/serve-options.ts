@@ -1,0 +1,67 @@
+/**
+ * `ruth-model serve` settings from the environment, each checked up front:
+ * a bad value stops start-up with a message naming the variable and the value.
+ */
+import { OptionError } from '../errors/errors.js';
+import { DEFAULT_MAX_REQUEST_BYTES } from '../ipc/message-codec.js';
+
+/** Where the image holds its model folders, and where sockets are bound: shared with the client commands. */
+export const DEFAULT_MODELS_DIR = '/opt/ruth-ai/models';
+export const DEFAULT_SOCKET_DIR = '/tmp';
+
+export interface ServeOptions {
+  modelsDir: string;
+  socketDir: string;
+  socketMode: number;
+  socketGroup?: string;
+  allowedRoots: string[];
+  /** Undefined: model.yaml `workers`, else the core count. */
+  workers?: number;
+  /** Undefined: model.yaml `max_in_flight`, else max(512, 64 per worker). */
+  maxInFlight?: number;
+  drainTimeoutMs: number;
+  heartbeatDir: string;
+  maxRequestBytes: number;
+  /** How long load + warmup may take before start-up fails. */
+  loadTimeoutMs: number;
+  /** Serve only this model when the folder holds several. */
+  modelId?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function positiveInt(env: Env, key: string): number | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new OptionError(`${key} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+function mode(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^0?[0-7]{3}$/.test(raw.trim())) throw new OptionError(`${key} must be an octal file mode like 0600 or 0660, got ${JSON.stringify(raw)}`);
+  return parseInt(raw, 8);
+}
+
+export function serveOptionsFromEnv(env: Env = process.env): ServeOptions {
+  const roots = (env.RUTH_ALLOWED_ROOTS ?? '/dev/shm:/tmp').split(':').filter((r) => r !== '');
+  for (const root of roots) {
+    if (!root.startsWith('/')) throw new OptionError(`RUTH_ALLOWED_ROOTS entries must be absolute paths, got ${JSON.stringify(root)}`);
+  }
+  if (roots.length === 0) throw new OptionError(`RUTH_ALLOWED_ROOTS must name at least one folder, got ${JSON.stringify(env.RUTH_ALLOWED_ROOTS)}`);
+  return {
+    modelsDir: env.RUTH_MODELS_DIR || DEFAULT_MODELS_DIR,
+    socketDir: env.RUTH_SOCKET_DIR || DEFAULT_SOCKET_DIR,
+    socketMode: mode(env, 'RUTH_SOCKET_MODE', 0o600),
+    socketGroup: env.RUTH_SOCKET_GROUP || undefined,
+    allowedRoots: roots,
+    workers: positiveInt(env, 'RUTH_WORKERS'),
+    maxInFlight: positiveInt(env, 'RUTH_MAX_IN_FLIGHT'),
+    drainTimeoutMs: positiveInt(env, 'RUTH_DRAIN_TIMEOUT_MS') ?? 10_000,
+    heartbeatDir: env.RUTH_HEARTBEAT_DIR || '/tmp',
+    maxRequestBytes: positiveInt(env, 'RUTH_MAX_REQUEST_BYTES') ?? DEFAULT_MAX_REQUEST_BYTES,
+    loadTimeoutMs: positiveInt(env, 'RUTH_LOAD_TIMEOUT_MS') ?? 300_000,
+    modelId: env.RUTH_MODEL_ID || undefined,
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * The request router, on the socket side: each connection hands it one
+ * decoded message body. Control ops (health, describe) are answered on the
+ * main thread; inference requests are parsed and validated here, then run by
+ * the InferenceRunner (the worker pool, set once it is ready). Every path ends
+ * in response text: never a silent close. The lifecycle (lifecycle/) only
+ * creates the router and moves its status.
+ */
+import type { ModelConfig } from '../config/model-config.js';
+import type { ErrorCode } from '../errors/codes.js';
+import { isRuntimeError, type RuntimeError } from '../errors/errors.js';
+import type { MessageHandler } from './connection.js';
+import { parseBody } from './message-codec.js';
+import { echoOf, errorResponse, successResponse, type Echo } from './response.js';
+import { validateRequest } from './validate-request.js';
+import type { ServiceStatus, Stats } from '../health/stats.js';
+import type { TaskResult } from '../pool/task.js';
+import { runtimeVersion } from '../config/runtime-version.js';
+
+export interface InferenceRunner {
+  readonly workers: number;
+  readonly maxInFlight: number;
+  run(request: import('../api/wire.js').InferenceRequest): Promise<TaskResult> | TaskResult;
+}
+
+export class RequestRouter implements MessageHandler {
+  status: ServiceStatus = 'loading';
+  runner: InferenceRunner | null = null;
+  readonly #config: ModelConfig;
+  readonly #stats: Stats;
+  readonly #modelId: string;
+
+  constructor(config: ModelConfig, stats: Stats) {
+    this.#config = config;
+    this.#stats = stats;
+    this.#modelId = config.model_id;
+  }
+
+  onDecodeError(error: RuntimeError): string {
+    this.#stats.record(0, true);
+    return errorResponse(echoOf(null, this.#modelId), error.code, error.message);
+  }
+
+  onMessage(body: Buffer): string | Promise<string> {
+    const started = performance.now();
+    let parsed: Record<string, unknown> | null = null;
+    try {
+      parsed = parseBody(body);
+      if (parsed.op !== undefined) return this.#control(parsed);
+      const request = validateRequest(parsed, this.#modelId);
+      if (this.status !== 'ready' || this.runner === null) {
+        const code: ErrorCode = this.status === 'loading' ? 'NOT_READY' : 'SHUTTING_DOWN';
+        const why = this.status === 'loading' ? 'the model is still loading' : 'the server is shutting down and accepts no new work';
+        return this.#fail(echoOf(parsed, this.#modelId), code, why, started);
+      }
+      const echo = echoOf(parsed, this.#modelId);
+      this.#stats.inFlight++;
+      const result = this.runner.run(request);
+      if (!(result instanceof Promise)) return this.#finish(echo, result, started);
+      return result.then((r) => this.#finish(echo, r, started));
+    } catch (err) {
+      const echo = echoOf(parsed, this.#modelId);
+      if (isRuntimeError(err)) return this.#fail(echo, err.code, err.message, started);
+      return this.#fail(echo, 'INTERNAL_ERROR', err instanceof Error ? err.message : String(err), started);
+    }
+  }
+
+  #finish(echo: Echo, result: TaskResult, started: number): string {
+    this.#stats.inFlight--;
+    if (!result.ok) return this.#fail(echo, result.code, result.message, started);
+    this.#stats.record(performance.now() - started, false);
+    return successResponse(echo, result.detections, result.metadata);
+  }
+
+  #fail(echo: Echo, code: ErrorCode, message: string, started: number): string {
+    this.#stats.record(performance.now() - started, true);
+    return errorResponse(echo, code, message);
+  }
+
+  #control(body: Record<string, unknown>): string {
+    const op = body.op;
+    if (op === 'health') return JSON.stringify(this.health());
+    if (op === 'describe') return JSON.stringify(this.describe());
+    const shown = typeof op === 'string' ? JSON.stringify(op) : String(op === null ? 'null' : typeof op);
+    return errorResponse(echoOf(body, this.#modelId), 'UNKNOWN_OP', `op ${shown} is not known; use "health" or "describe", or omit op for inference`);
+  }
+
+  health(): Record<string, unknown> {
+    return {
+      op: 'health',
+      model_id: this.#modelId,
+      status: this.status,
+      ...this.#stats.snapshot(),
+      workers: this.runner?.workers ?? 0,
+      max_in_flight: this.runner?.maxInFlight ?? 0,
+      runtime_version: runtimeVersion(),
+      error: null,
+    };
+  }
+
+  describe(): Record<string, unknown> {
+    const c = this.#config;
+    return {
+      op: 'describe',
+      model_id: c.model_id,
+      model_name: c.model_name,
+      model_version: c.model_version,
+      description: c.description ?? null,
+      engine: c.engine,
+      input_format: c.input_format,
+      expected_resolution: c.expected_resolution,
+      input: c.input,
+      classes: c.classes,
+      supported_tasks: c.supported_tasks,
+      confidence_threshold: c.confidence_threshold,
+      nms_iou_threshold: c.nms_iou_threshold,
+      output_schema: c.output_schema,
+      parameters: c.parameters,
+      runtime_version: runtimeVersion(),
+      runtime_range: c.runtime,
+      status: this.status,
+      error: null,
+    };
+  }
+}

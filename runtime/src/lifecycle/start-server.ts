@@ -1,0 +1,115 @@
+/**
+ * `ruth-model serve`, steps in order:
+ *   1. discover and validate the model (select-model.ts);
+ *   2. verify each weight's sha256;
+ *   3. bind the socket early: `health` answers `loading`, inference NOT_READY;
+ *   4. start the worker pool: load + warm up in every worker;
+ *   5. mark ready and log the one ready line;
+ *   6. on stop: drain (see stop()).
+ */
+import os from 'node:os';
+import { verifyWeights } from '../config/verify-weights.js';
+import { StartupError } from '../errors/errors.js';
+import { Heartbeat } from '../health/heartbeat.js';
+import { Stats } from '../health/stats.js';
+import { IpcServer } from '../ipc/server.js';
+import { socketPathFor } from '../ipc/socket-file.js';
+import { WorkerPool } from '../pool/worker-pool.js';
+import type { Logger } from '../log/logger.js';
+import type { ServeOptions } from '../config/serve-options.js';
+import { selectModel } from './select-model.js';
+import { RequestRouter } from '../ipc/dispatch.js';
+import { runtimeVersion } from '../config/runtime-version.js';
+
+export interface RunningServer {
+  modelId: string;
+  socketPath: string;
+  router: RequestRouter;
+  heartbeatFile: string;
+  /** Stops accepting, drains in-flight work within the deadline, removes the socket. */
+  stop(): Promise<{ drained: boolean }>;
+}
+
+/** `signal` aborts start-up (SIGTERM while loading): the server drains and startServer rejects. */
+export async function startServer(options: ServeOptions, log: Logger, signal?: AbortSignal): Promise<RunningServer> {
+  const startedAt = performance.now();
+  const { dir, config } = selectModel(options.modelsDir, options.modelId, log);
+  const weights = await verifyWeights(config, dir);
+
+  const workers = options.workers ?? config.workers ?? os.availableParallelism();
+  // A floor of 512: hundreds of concurrent one-shot callers must be queued, not refused, even on 2 cores.
+  const maxInFlight = options.maxInFlight ?? config.max_in_flight ?? Math.max(512, 64 * workers);
+  const stats = new Stats();
+  const router = new RequestRouter(config, stats);
+  const server = new IpcServer({
+    socketPath: socketPathFor(options.socketDir, config.model_id),
+    handler: router,
+    maxRequestBytes: options.maxRequestBytes,
+    mode: options.socketMode,
+    group: options.socketGroup,
+  });
+  await server.listen();
+  const heartbeat = new Heartbeat(options.heartbeatDir, config.model_id, stats, () => router.status);
+  await heartbeat.start();
+  log('info', 'loading', { model_id: config.model_id, socket: server.socketPath, workers, max_in_flight: maxInFlight });
+
+  const pool = new WorkerPool({
+    modelDir: dir,
+    config,
+    weights,
+    allowedRoots: options.allowedRoots,
+    workers,
+    maxInFlight,
+    timeoutMs: config.request_timeout_ms,
+    log,
+  });
+
+  let stopping: Promise<{ drained: boolean }> | null = null;
+  const stop = (): Promise<{ drained: boolean }> => {
+    stopping ??= (async () => {
+      router.status = 'draining';
+      log('info', 'draining', { model_id: config.model_id, in_flight: stats.inFlight });
+      await server.stopAccepting();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        server.whenIdle().then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), options.drainTimeoutMs))),
+      ]);
+      clearTimeout(timer);
+      server.closeConnections();
+      if (!drained) {
+        log('warn', 'drain deadline passed', { drain_timeout_ms: options.drainTimeoutMs, in_flight: stats.inFlight });
+        server.destroyConnections();
+      }
+      await pool.close();
+      router.status = 'stopped';
+      await heartbeat.stop('stopped');
+      log('info', 'stopped', { model_id: config.model_id, drained, total_requests: stats.totalRequests });
+      return { drained };
+    })();
+    return stopping;
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      pool.ready(options.loadTimeoutMs).then(resolve, reject);
+      if (signal?.aborted) reject(new StartupError('STOPPED_WHILE_LOADING', 'stopped while loading'));
+      signal?.addEventListener('abort', () => reject(new StartupError('STOPPED_WHILE_LOADING', 'stopped while loading')), { once: true });
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  router.runner = pool;
+  router.status = 'ready';
+  await heartbeat.write();
+  log('info', 'ready', {
+    model_id: config.model_id,
+    socket: server.socketPath,
+    runtime_version: runtimeVersion(),
+    workers,
+    max_in_flight: maxInFlight,
+    startup_ms: Math.round(performance.now() - startedAt),
+  });
+  return { modelId: config.model_id, socketPath: server.socketPath, router, heartbeatFile: heartbeat.file, stop };
+}
