@@ -27,10 +27,10 @@ export { fetchWeights, type FetchedWeight } from './config/fetch-weights.js';
 // Serving: client, server entry, wire framing.
 export { request, type RequestOptions } from './client/one-shot.js';
 export { ModelClient, type ModelClientOptions } from './client/model-client.js';
-export { startServer, type RunningServer } from './lifecycle/serve.js';
-export { serveOptionsFromEnv, type ServeOptions } from './lifecycle/options.js';
-export { jsonLogger, type Logger } from './lifecycle/logger.js';
-export { runtimeVersion } from './lifecycle/version.js';
+export { startServer, type RunningServer } from './lifecycle/start-server.js';
+export { serveOptionsFromEnv, type ServeOptions } from './config/serve-options.js';
+export { jsonLogger, type Logger } from './log/logger.js';
+export { runtimeVersion } from './config/runtime-version.js';
 export { MessageDecoder, encodeMessage, parseBody, DEFAULT_MAX_REQUEST_BYTES } from './ipc/message-codec.js';
 export { socketPathFor } from './ipc/socket-file.js';
 // Engine adapters: packages resolved from the model folder.

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { runtimeVersion } from '../lifecycle/version.js';
+import { runtimeVersion } from '../config/runtime-version.js';
 import { benchDirs, requestFrame, writeBenchModel, writeNv12 } from './fixture.js';
 import { runLoad, type LoadResult } from './load.js';
 import { machine, table, writeSection } from './report.js';

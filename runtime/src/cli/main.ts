@@ -3,7 +3,7 @@
  * `ruth-model <command>`: a dispatcher over a command table. Each command is
  * a module exporting `(argv) => Promise<exit code>`; adding one is one line.
  */
-import { runtimeVersion } from '../lifecycle/version.js';
+import { runtimeVersion } from '../config/runtime-version.js';
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 

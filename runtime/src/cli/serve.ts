@@ -1,8 +1,8 @@
 /** `ruth-model serve`: run the model server until SIGTERM/SIGINT. Exit 0 after a clean drain. */
-import { jsonLogger } from '../lifecycle/logger.js';
-import { serveOptionsFromEnv } from '../lifecycle/options.js';
-import { startServer, type RunningServer } from '../lifecycle/serve.js';
-import { runtimeVersion } from '../lifecycle/version.js';
+import { jsonLogger } from '../log/logger.js';
+import { serveOptionsFromEnv } from '../config/serve-options.js';
+import { startServer, type RunningServer } from '../lifecycle/start-server.js';
+import { runtimeVersion } from '../config/runtime-version.js';
 import { flags } from './args.js';
 
 export async function serveCommand(argv: string[]): Promise<number> {

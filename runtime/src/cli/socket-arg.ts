@@ -4,7 +4,7 @@
  */
 import { discoverModels } from '../config/discover.js';
 import { socketPathFor } from '../ipc/socket-file.js';
-import { DEFAULT_MODELS_DIR, DEFAULT_SOCKET_DIR } from '../lifecycle/options.js';
+import { DEFAULT_MODELS_DIR, DEFAULT_SOCKET_DIR } from '../config/serve-options.js';
 
 export function resolveSocket(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit) return explicit;

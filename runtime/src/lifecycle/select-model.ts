@@ -6,8 +6,8 @@ import semver from 'semver';
 import type { ModelConfig } from '../config/model-config.js';
 import { discoverModels } from '../config/discover.js';
 import { StartupError } from '../errors/errors.js';
-import type { Logger } from './logger.js';
-import { runtimeVersion } from './version.js';
+import type { Logger } from '../log/logger.js';
+import { runtimeVersion } from '../config/runtime-version.js';
 
 export function selectModel(modelsDir: string, wanted: string | undefined, log: Logger): { dir: string; config: ModelConfig } {
   const found = discoverModels(modelsDir);

@@ -14,7 +14,7 @@ import { deepFreeze } from '../config/deep-freeze.js';
 import { defaultConfig } from '../config/default-config.js';
 import { isRuntimeError } from '../errors/errors.js';
 import { readFrame } from '../frames/read-frame.js';
-import { jsonLogger } from '../lifecycle/logger.js';
+import { jsonLogger } from '../log/logger.js';
 import { preprocess, syntheticInput } from '../preprocess/preprocess.js';
 import { normaliseOutput } from './validate-output.js';
 import type { FromWorker, TaskResult, ToWorker, WorkerSetup } from './task.js';
