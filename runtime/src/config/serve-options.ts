@@ -4,6 +4,7 @@
  */
 import { OptionError } from '../errors/errors.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../ipc/message-codec.js';
+import { DEFAULT_MAX_CAMERAS } from '../metrics/metrics.js';
 
 /** Where the image holds its model folders, and where sockets are bound: shared with the client commands. */
 export const DEFAULT_MODELS_DIR = '/opt/ruth-ai/models';
@@ -26,6 +27,10 @@ export interface ServeOptions {
   loadTimeoutMs: number;
   /** Serve only this model when the folder holds several. */
   modelId?: string;
+  /** TCP port for GET /metrics; undefined (the default) opens none. */
+  metricsPort?: number;
+  /** Distinct camera_id labels in ruth_camera_frames_total before "other". */
+  metricsMaxCameras: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,6 +40,12 @@ function positiveInt(env: Env, key: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new OptionError(`${key} must be a positive integer, got ${JSON.stringify(raw)}`);
   return Number(raw);
+}
+
+function port(env: Env, key: string): number | undefined {
+  const value = positiveInt(env, key);
+  if (value !== undefined && value > 65535) throw new OptionError(`${key} must be a TCP port (1-65535), got ${JSON.stringify(env[key])}`);
+  return value;
 }
 
 function mode(env: Env, key: string, fallback: number): number {
@@ -63,5 +74,7 @@ export function serveOptionsFromEnv(env: Env = process.env): ServeOptions {
     maxRequestBytes: positiveInt(env, 'RUTH_MAX_REQUEST_BYTES') ?? DEFAULT_MAX_REQUEST_BYTES,
     loadTimeoutMs: positiveInt(env, 'RUTH_LOAD_TIMEOUT_MS') ?? 300_000,
     modelId: env.RUTH_MODEL_ID || undefined,
+    metricsPort: port(env, 'RUTH_METRICS_PORT'),
+    metricsMaxCameras: positiveInt(env, 'RUTH_METRICS_MAX_CAMERAS') ?? DEFAULT_MAX_CAMERAS,
   };
 }

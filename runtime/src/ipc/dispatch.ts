@@ -1,7 +1,7 @@
 /**
  * The request router, on the socket side: each connection hands it one
- * decoded message body. Control ops (health, describe) are answered on the
- * main thread; inference requests are parsed and validated here, then run by
+ * decoded message body. Control ops (health, describe, metrics) are
+ * answered on the main thread; inference requests are parsed and validated here, then run by
  * the InferenceRunner (the worker pool, set once it is ready). Every path ends
  * in response text: never a silent close. The lifecycle (lifecycle/) only
  * creates the router and moves its status.
@@ -14,6 +14,7 @@ import { parseBody } from './message-codec.js';
 import { echoOf, errorResponse, successResponse, type Echo } from './response.js';
 import { validateRequest } from './validate-request.js';
 import type { ServiceStatus, Stats } from '../health/stats.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { TaskResult } from '../pool/task.js';
 import { runtimeVersion } from '../config/runtime-version.js';
 
@@ -29,15 +30,18 @@ export class RequestRouter implements MessageHandler {
   readonly #config: ModelConfig;
   readonly #stats: Stats;
   readonly #modelId: string;
+  readonly #metrics: Metrics;
 
-  constructor(config: ModelConfig, stats: Stats) {
+  constructor(config: ModelConfig, stats: Stats, metrics: Metrics) {
     this.#config = config;
     this.#stats = stats;
+    this.#metrics = metrics;
     this.#modelId = config.model_id;
   }
 
   onDecodeError(error: RuntimeError): string {
     this.#stats.record(0, true);
+    this.#metrics.request(error.code, 0, null);
     return errorResponse(echoOf(null, this.#modelId), error.code, error.message);
   }
 
@@ -68,21 +72,36 @@ export class RequestRouter implements MessageHandler {
   #finish(echo: Echo, result: TaskResult, started: number): string {
     this.#stats.inFlight--;
     if (!result.ok) return this.#fail(echo, result.code, result.message, started);
-    this.#stats.record(performance.now() - started, false);
+    const ms = performance.now() - started;
+    this.#stats.record(ms, false);
+    this.#metrics.request(null, ms, echo.camera_id);
     return successResponse(echo, result.detections, result.metadata);
   }
 
   #fail(echo: Echo, code: ErrorCode, message: string, started: number): string {
-    this.#stats.record(performance.now() - started, true);
+    const ms = performance.now() - started;
+    this.#stats.record(ms, true);
+    this.#metrics.request(code, ms, echo.camera_id === '' ? null : echo.camera_id);
     return errorResponse(echo, code, message);
   }
 
-  #control(body: Record<string, unknown>): string {
+  #control(body: Record<string, unknown>): string | Promise<string> {
     const op = body.op;
     if (op === 'health') return JSON.stringify(this.health());
     if (op === 'describe') return JSON.stringify(this.describe());
+    if (op === 'metrics') {
+      return this.metrics().then(
+        (m) => JSON.stringify(m),
+        (err: unknown) => errorResponse(echoOf(body, this.#modelId), 'INTERNAL_ERROR', `metrics: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }
     const shown = typeof op === 'string' ? JSON.stringify(op) : String(op === null ? 'null' : typeof op);
-    return errorResponse(echoOf(body, this.#modelId), 'UNKNOWN_OP', `op ${shown} is not known; use "health" or "describe", or omit op for inference`);
+    return errorResponse(echoOf(body, this.#modelId), 'UNKNOWN_OP', `op ${shown} is not known; use "health", "describe" or "metrics", or omit op for inference`);
+  }
+
+  /** The Prometheus exposition, wrapped in the socket's JSON (docs/protocol.md). */
+  async metrics(): Promise<Record<string, unknown>> {
+    return { op: 'metrics', model_id: this.#modelId, content_type: this.#metrics.contentType, metrics: await this.#metrics.text(), error: null };
   }
 
   health(): Record<string, unknown> {

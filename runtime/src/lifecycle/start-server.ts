@@ -14,6 +14,8 @@ import { Heartbeat } from '../health/heartbeat.js';
 import { Stats } from '../health/stats.js';
 import { IpcServer } from '../ipc/server.js';
 import { socketPathFor } from '../ipc/socket-file.js';
+import { startMetricsEndpoint } from '../metrics/http-endpoint.js';
+import { Metrics } from '../metrics/metrics.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import type { Logger } from '../log/logger.js';
 import type { ServeOptions } from '../config/serve-options.js';
@@ -40,7 +42,13 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
   // A floor of 512: hundreds of concurrent one-shot callers must be queued, not refused, even on 2 cores.
   const maxInFlight = options.maxInFlight ?? config.max_in_flight ?? Math.max(512, 64 * workers);
   const stats = new Stats();
-  const router = new RequestRouter(config, stats);
+  const metrics = new Metrics(
+    { modelId: config.model_id, modelVersion: config.model_version, runtimeVersion: runtimeVersion(), engine: config.engine },
+    options.metricsMaxCameras,
+  );
+  // First, so a port already taken fails start-up before anything else is bound.
+  const scrape = options.metricsPort === undefined ? null : await startMetricsEndpoint(metrics, options.metricsPort);
+  const router = new RequestRouter(config, stats, metrics);
   const server = new IpcServer({
     socketPath: socketPathFor(options.socketDir, config.model_id),
     handler: router,
@@ -51,7 +59,7 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
   await server.listen();
   const heartbeat = new Heartbeat(options.heartbeatDir, config.model_id, stats, () => router.status);
   await heartbeat.start();
-  log('info', 'loading', { model_id: config.model_id, socket: server.socketPath, workers, max_in_flight: maxInFlight });
+  log('info', 'loading', { model_id: config.model_id, socket: server.socketPath, workers, max_in_flight: maxInFlight, metrics_port: options.metricsPort ?? null });
 
   const pool = new WorkerPool({
     modelDir: dir,
@@ -62,7 +70,9 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
     maxInFlight,
     timeoutMs: config.request_timeout_ms,
     log,
+    metrics,
   });
+  metrics.watchPool({ inFlight: () => pool.inFlight, queued: () => pool.queued });
 
   let stopping: Promise<{ drained: boolean }> | null = null;
   const stop = (): Promise<{ drained: boolean }> => {
@@ -82,6 +92,8 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
         server.destroyConnections();
       }
       await pool.close();
+      scrape?.close();
+      scrape?.closeAllConnections();
       router.status = 'stopped';
       await heartbeat.stop('stopped');
       log('info', 'stopped', { model_id: config.model_id, drained, total_requests: stats.totalRequests });

@@ -10,4 +10,6 @@ export interface QueuedTask {
   done: boolean;
   /** Slot it was sent to, or -1 while queued on the main thread. */
   slot: number;
+  /** performance.now() at admission, for the queue-time metric; -1 once handed to a worker. */
+  admittedAt: number;
 }

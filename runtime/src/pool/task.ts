@@ -7,10 +7,12 @@
 import type { InferenceRequest } from '../api/wire.js';
 import type { ModelConfig } from '../config/model-config.js';
 import type { ErrorCode } from '../errors/codes.js';
+import type { StageTimes } from '../metrics/metrics.js';
 
+/** `times`: the worker's stage times, for the metrics (absent for answers the pool gives itself). */
 export type TaskResult =
-  | { ok: true; detections: string; metadata: string }
-  | { ok: false; code: ErrorCode; message: string };
+  | { ok: true; detections: string; metadata: string; times?: StageTimes }
+  | { ok: false; code: ErrorCode; message: string; times?: StageTimes };
 
 /** Sent to each worker once, at start, as workerData. */
 export interface WorkerSetup {

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { InferenceRequest } from '../api/wire.js';
 import type { ModelConfig } from '../config/model-config.js';
 import { StartupError } from '../errors/errors.js';
+import type { StageTimes } from '../metrics/metrics.js';
 import type { QueuedTask } from './queued-task.js';
 import type { TaskResult } from './task.js';
 import { WorkerSlot, type SlotEvents } from './worker-slot.js';
@@ -34,6 +35,15 @@ export interface WorkerPoolOptions {
   log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
   /** Most requests handed to one worker at once. */
   maxBatch?: number;
+  metrics?: PoolMetrics;
+}
+
+/** What the pool reports to the metrics (metrics/metrics.ts). */
+export interface PoolMetrics {
+  queued(ms: number): void;
+  stages(times: StageTimes): void;
+  workerRestarted(): void;
+  workerLoadFailed(): void;
 }
 
 /** Longest that tiny tasks wait for a busy worker before another is woken. */
@@ -73,6 +83,7 @@ export class WorkerPool {
       },
       loadFailed: (slot, message) => {
         options.log('error', 'worker failed to load', { worker: slot.id, error: message });
+        options.metrics?.workerLoadFailed();
         this.#readyWaiter?.reject(new StartupError('LOAD_FAILED', `worker ${slot.id} could not load the model: ${message}`));
         this.#readyWaiter = null;
       },
@@ -82,6 +93,7 @@ export class WorkerPool {
         this.#taskMs = this.#samples === 0 ? perTask : this.#taskMs * 0.9 + perTask * 0.1;
         this.#samples++;
         for (const { seq, result } of results) {
+          if (result.times) options.metrics?.stages(result.times);
           const task = slot.assigned.get(seq);
           if (!task) continue;
           slot.assigned.delete(seq);
@@ -124,7 +136,7 @@ export class WorkerPool {
     this.#inFlight++;
     this.#seq = this.#seq >= 0x7ffffffe ? 1 : this.#seq + 1;
     return new Promise<TaskResult>((resolve) => {
-      const task: QueuedTask = { seq: this.#seq, request, resolve, done: false, slot: -1, timer: undefined as unknown as NodeJS.Timeout };
+      const task: QueuedTask = { seq: this.#seq, request, resolve, done: false, slot: -1, timer: undefined as unknown as NodeJS.Timeout, admittedAt: performance.now() };
       task.timer = setTimeout(() => this.#onTimeout(task), this.#options.timeoutMs);
       this.#queue.push(task);
       // Wait for the rest of this event-loop turn: requests read together go together.
@@ -164,7 +176,12 @@ export class WorkerPool {
       if (this.#queue.length === 0) break;
       const n = Math.min(cap, pack ? this.#queue.length : Math.ceil(this.#queue.length / left--));
       const batch = this.#queue.splice(0, n);
-      for (const t of batch) t.slot = slot.id;
+      for (const t of batch) {
+        t.slot = slot.id;
+        // The first hand-off only: a task re-queued after a crash is not counted twice.
+        if (t.admittedAt >= 0) this.#options.metrics?.queued(now - t.admittedAt);
+        t.admittedAt = -1;
+      }
       slot.send(batch);
     }
   }
@@ -203,12 +220,24 @@ export class WorkerPool {
     this.#queue.unshift(...requeue);
     if (this.#closing) return;
     if (!wasReady) {
+      this.#options.metrics?.workerLoadFailed();
       // Dying while loading would die again: do not restart in a loop.
       this.#readyWaiter?.reject(new StartupError('LOAD_FAILED', `worker ${slot.id} died while loading the model: ${reason}`));
       this.#readyWaiter = null;
       return;
     }
+    this.#options.metrics?.workerRestarted();
     slot.start();
+  }
+
+  /** Admitted requests not yet answered (queued or running). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Admitted requests waiting for a worker. */
+  get queued(): number {
+    return this.#queue.length;
   }
 
   /** Disposes the model in every worker and ends the threads. Queued work is answered SHUTTING_DOWN. */

@@ -19,6 +19,7 @@ import { preprocess, syntheticInput } from '../preprocess/preprocess.js';
 import { normaliseOutput } from './validate-output.js';
 import type { FromWorker, TaskResult, ToWorker, WorkerSetup } from './task.js';
 import type { InferenceRequest } from '../api/wire.js';
+import type { StageTimes } from '../metrics/metrics.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -55,30 +56,35 @@ async function loadModel(): Promise<{ def: ModelDefinition; state: unknown }> {
 
 async function runOne(def: ModelDefinition, state: unknown, request: InferenceRequest): Promise<TaskResult> {
   let stage: 'read' | 'preprocess' | 'infer' | 'output' = 'read';
+  // Stage times for the metrics, filled as each stage ends (a failed stage has none).
+  const times: StageTimes = {};
   try {
     const t0 = performance.now();
     const frame = readFrame(request.frame_reference, request.frame_metadata, readOptions);
     const t1 = performance.now();
+    times.readMs = t1 - t0;
     stage = 'preprocess';
     const input = preprocess(frame, config.input);
     const t2 = performance.now();
+    times.preprocessMs = t2 - t1;
     stage = 'infer';
     const merged: MergedConfig = request.config ? Object.freeze({ ...defaults, ...request.config } as MergedConfig) : defaults;
     const out = await def.infer(state, { request, input, config: merged });
     const t3 = performance.now();
+    times.inferMs = t3 - t2;
     stage = 'output';
     const { detections, metadata } = normaliseOutput(out);
     const timings = { read_ms: ms(t0, t1), preprocess_ms: ms(t1, t2), inference_ms: ms(t2, t3), total_ms: ms(t0, performance.now()), device: 'cpu', worker: workerId };
-    return { ok: true, detections: JSON.stringify(detections), metadata: JSON.stringify(metadata ? { ...metadata, ...timings } : timings) };
+    return { ok: true, detections: JSON.stringify(detections), metadata: JSON.stringify(metadata ? { ...metadata, ...timings } : timings), times };
   } catch (err) {
-    if (isRuntimeError(err)) return { ok: false, code: err.code, message: err.message };
+    if (isRuntimeError(err)) return { ok: false, code: err.code, message: err.message, times };
     const message = err instanceof Error ? err.message : String(err);
-    if (stage === 'infer') return { ok: false, code: 'INFERENCE_FAILED', message: `handler threw: ${message}` };
-    if (stage === 'read') return { ok: false, code: 'FRAME_UNREADABLE', message: `frame ${request.frame_reference}: ${message}` };
+    if (stage === 'infer') return { ok: false, code: 'INFERENCE_FAILED', message: `handler threw: ${message}`, times };
+    if (stage === 'read') return { ok: false, code: 'FRAME_UNREADABLE', message: `frame ${request.frame_reference}: ${message}`, times };
     // What the handler returned cannot be checked or serialised (a BigInt, a
     // cycle, a getter that throws): the model's fault, not the runtime's.
-    if (stage === 'output') return { ok: false, code: 'INFERENCE_FAILED', message: `handler returned a result that cannot be sent: ${message}` };
-    return { ok: false, code: 'INTERNAL_ERROR', message: `${stage}: ${message}` };
+    if (stage === 'output') return { ok: false, code: 'INFERENCE_FAILED', message: `handler returned a result that cannot be sent: ${message}`, times };
+    return { ok: false, code: 'INTERNAL_ERROR', message: `${stage}: ${message}`, times };
   }
 }
 

@@ -1,0 +1,167 @@
+/**
+ * The server's Prometheus metrics (prom-client, in a registry of its own).
+ * Names follow Triton's (nv_inference_request_success, _failure, queue and
+ * compute durations, pending count) with a `ruth_` prefix and Prometheus'
+ * units: seconds, `_total` on counters. docs/protocol.md lists every one.
+ *
+ * The hot path only bumps numbers: label-less histograms, and per-label
+ * children (error codes, cameras) looked up once and kept. Gauges of the
+ * pool's state are read at scrape time, never updated per request.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ErrorCode } from '../errors/codes.js';
+
+/** Seconds: 50 µs (a no-op's round trip) up to 10 s (a request_timeout_ms). */
+const BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Distinct camera_id labels kept; frames of further cameras count under OTHER_CAMERA. */
+export const DEFAULT_MAX_CAMERAS = 64;
+export const OTHER_CAMERA = 'other';
+
+/** Per-request stage times measured in the worker, in ms (absent when the request failed before it). */
+export interface StageTimes {
+  readMs?: number;
+  preprocessMs?: number;
+  inferMs?: number;
+}
+
+export interface MetricsIdentity {
+  modelId: string;
+  modelVersion: string;
+  runtimeVersion: string;
+  engine: string;
+}
+
+export interface PoolState {
+  inFlight(): number;
+  queued(): number;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly #success: Counter.Internal;
+  readonly #failure: Counter<'error_code'>;
+  readonly #failureBy = new Map<string, Counter.Internal>();
+  readonly #queue: Histogram;
+  readonly #read: Histogram;
+  readonly #preprocess: Histogram;
+  readonly #infer: Histogram;
+  readonly #total: Histogram;
+  readonly #restarts: Counter;
+  readonly #loadFailures: Counter;
+  readonly #frames: Counter<'camera_id'>;
+  readonly #framesBy = new Map<string, Counter.Internal>();
+  readonly #maxCameras: number;
+  #pool: PoolState | null = null;
+
+  constructor(identity: MetricsIdentity, maxCameras = DEFAULT_MAX_CAMERAS) {
+    this.#maxCameras = maxCameras;
+    const registers = [this.registry];
+    const info = new Gauge({
+      name: 'ruth_model_info',
+      help: 'The served model and the runtime serving it (value always 1).',
+      labelNames: ['model_id', 'model_version', 'runtime_version', 'engine'],
+      registers,
+    });
+    info.set({ model_id: identity.modelId, model_version: identity.modelVersion, runtime_version: identity.runtimeVersion, engine: identity.engine }, 1);
+    this.#success = new Counter({ name: 'ruth_inference_request_success_total', help: 'Inference requests answered with detections.', registers }).labels();
+    this.#failure = new Counter({
+      name: 'ruth_inference_request_failure_total',
+      help: 'Inference requests answered with an error, by error_code (docs/protocol.md).',
+      labelNames: ['error_code'],
+      registers,
+    });
+    const histogram = (name: string, help: string): Histogram => new Histogram({ name, help, buckets: BUCKETS, registers });
+    this.#queue = histogram('ruth_inference_queue_duration_seconds', 'Time from admission until a worker was handed the request.');
+    this.#read = histogram('ruth_inference_frame_read_duration_seconds', 'Time the worker spent reading the frame from shared memory.');
+    this.#preprocess = histogram('ruth_inference_compute_input_duration_seconds', 'Time the worker spent turning the frame into the model input (convert, resize, normalise).');
+    this.#infer = histogram('ruth_inference_compute_infer_duration_seconds', "Time the model's handler spent in infer().");
+    this.#total = histogram('ruth_inference_request_duration_seconds', 'Time from reading the whole request to having its answer, for every inference request.');
+    const self = this;
+    new Gauge({
+      name: 'ruth_inference_in_flight_requests',
+      help: 'Admitted inference requests not yet answered (queued or running).',
+      registers,
+      collect() {
+        this.set(self.#pool?.inFlight() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'ruth_inference_pending_request_count',
+      help: 'Admitted inference requests waiting for a worker.',
+      registers,
+      collect() {
+        this.set(self.#pool?.queued() ?? 0);
+      },
+    });
+    this.#restarts = new Counter({ name: 'ruth_worker_restarts_total', help: 'Worker threads replaced after dying (crash, or a request past its deadline).', registers });
+    this.#loadFailures = new Counter({ name: 'ruth_worker_load_failures_total', help: 'Worker threads that failed to load the model.', registers });
+    this.#frames = new Counter({
+      name: 'ruth_camera_frames_total',
+      help: `Inference requests per camera_id; past ${maxCameras} distinct cameras, further ones count under camera_id="${OTHER_CAMERA}".`,
+      labelNames: ['camera_id'],
+      registers,
+    });
+  }
+
+  /** Lets the in-flight and pending gauges read the pool at scrape time. */
+  watchPool(pool: PoolState): void {
+    this.#pool = pool;
+  }
+
+  /** One answered inference request: outcome, total time, and its camera. */
+  request(code: ErrorCode | null, totalMs: number, cameraId: string | null): void {
+    if (code === null) this.#success.inc();
+    else this.#failureFor(code).inc();
+    this.#total.observe(totalMs / 1000);
+    if (cameraId !== null) this.#cameraCounter(cameraId).inc();
+  }
+
+  queued(ms: number): void {
+    this.#queue.observe(ms / 1000);
+  }
+
+  stages(t: StageTimes): void {
+    if (t.readMs !== undefined) this.#read.observe(t.readMs / 1000);
+    if (t.preprocessMs !== undefined) this.#preprocess.observe(t.preprocessMs / 1000);
+    if (t.inferMs !== undefined) this.#infer.observe(t.inferMs / 1000);
+  }
+
+  workerRestarted(): void {
+    this.#restarts.inc();
+  }
+
+  workerLoadFailed(): void {
+    this.#loadFailures.inc();
+  }
+
+  /** The Prometheus text exposition (format 0.0.4). */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  #failureFor(code: string): Counter.Internal {
+    let child = this.#failureBy.get(code);
+    if (child === undefined) {
+      // Bounded: error codes are a fixed list (errors/codes.ts).
+      child = this.#failure.labels(code);
+      this.#failureBy.set(code, child);
+    }
+    return child;
+  }
+
+  #cameraCounter(cameraId: string): Counter.Internal {
+    let child = this.#framesBy.get(cameraId);
+    if (child === undefined) {
+      // Past the limit nothing more is remembered: the map stays bounded too.
+      if (this.#framesBy.size >= this.#maxCameras) return this.#frames.labels(OTHER_CAMERA);
+      child = this.#frames.labels(cameraId);
+      this.#framesBy.set(cameraId, child);
+    }
+    return child;
+  }
+}
