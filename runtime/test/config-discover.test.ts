@@ -52,6 +52,24 @@ describe('discoverModels', () => {
     expect(reasons['dup-b']).toBe(`duplicate model_id "dup": also declared in ${join(root, 'dup-a')}`);
   });
 
+  it('with only (RUTH_MODEL_ID) parses that model folder alone, not its siblings', () => {
+    const only = mkdtempSync(join(tmpdir(), 'ruth-discover-only-'));
+    try {
+      mkdirSync(join(only, 'wanted', 'dist'), { recursive: true });
+      writeFileSync(join(only, 'wanted', 'model.yaml'), yaml('wanted'));
+      writeFileSync(join(only, 'wanted', 'dist', 'handler.js'), 'export default {};\n');
+      mkdirSync(join(only, 'sibling'));
+      writeFileSync(join(only, 'sibling', 'model.yaml'), 'model_id: [\n');
+      const found = discoverModels(only, 'wanted');
+      expect(found.models.map((m) => m.config.model_id)).toEqual(['wanted']);
+      expect(found.unavailable).toEqual([]);
+      // An id naming no folder falls back to scanning every folder.
+      expect(discoverModels(only, 'renamed').unavailable.map((u) => u.dir)).toEqual([join(only, 'sibling')]);
+    } finally {
+      rmSync(only, { recursive: true, force: true });
+    }
+  });
+
   it('reports a models folder that cannot be read', () => {
     const found = discoverModels(join(root, 'absent'));
     expect(found.models).toEqual([]);

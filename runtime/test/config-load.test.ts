@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -163,5 +163,42 @@ output_schema:
     expect(failure('- a\n- b\n').issues[0].message).toMatch(/must be a mapping.*a list/);
     expect(failure('').issues[0].message).toMatch(/empty document/);
     expect(() => loadModelConfig(join(dir, 'absent.yaml'))).toThrow(/absent\.yaml: does not exist/);
+  });
+});
+
+describe('loadModelConfig: hostile model.yaml (issue 8, finding 6)', () => {
+  it('refuses a YAML alias bomb in parameters instead of loading it', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    const text = `${MINIMAL}parameters:\n${bomb.map((l) => `  ${l}`).join('\n')}\n`;
+    const e = failure(text);
+    expect(e.message).toMatch(/aliases that expand too far/);
+  });
+
+  it('still accepts a few plain aliases', () => {
+    const file = write(`${MINIMAL}parameters:\n  base: &b { a: 1 }\n  copy: *b\n`);
+    expect(loadModelConfig(file).parameters).toEqual({ base: { a: 1 }, copy: { a: 1 } });
+  });
+
+  it('refuses handler and weight paths that climb out of the model folder', () => {
+    const e = failure(MINIMAL.replace('handler: dist/handler.js', 'handler: ../../../tmp/evil.mjs').replace('path: weights/model.onnx', 'path: ../../etc/passwd'));
+    expect(e.issues.map((i) => i.path).sort()).toEqual(['handler', 'weights[0].path']);
+    expect(e.message).toMatch(/handler: "\.\.\/\.\.\/\.\.\/tmp\/evil\.mjs" must stay inside the model folder/);
+    expect(failure(MINIMAL.replace('handler: dist/handler.js', 'handler: /usr/lib/evil.mjs')).path).toBe('handler');
+    expect(failure(`${MINIMAL}model_weights: /etc/hostname\n`).issues.map((i) => i.path)).toContain('model_weights');
+  });
+
+  it('refuses a handler that is a symlink to a file outside the model folder', () => {
+    const file = write(MINIMAL);
+    const outsideFile = join(dir, 'evil.mjs');
+    writeFileSync(outsideFile, 'export default {};\n');
+    mkdirSync(join(file, '..', 'dist'));
+    symlinkSync(outsideFile, join(file, '..', 'dist', 'handler.js'));
+    expect(() => loadModelConfig(file)).toThrow(/handler: "dist\/handler\.js" must stay inside the model folder .*symlink/);
+  });
+
+  it('refuses an oversized model.yaml without parsing it', () => {
+    const e = failure(`${MINIMAL}# ${'x'.repeat(1024 * 1024)}\n`);
+    expect(e.message).toMatch(/over the 1048576-byte limit/);
   });
 });

@@ -4,6 +4,10 @@
  * `unavailable` with its reason. A model_id claimed by two folders makes both
  * unavailable (the caller decides whether that is fatal; `ruth-model serve`
  * refuses to start on it when it is the model to serve).
+ *
+ * With `only` (RUTH_MODEL_ID), the folder named after that id is the only one
+ * parsed when it exists: a huge or hostile sibling model.yaml must not slow or
+ * break the start of the model actually served.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -35,12 +39,14 @@ function unusableReason(dir: string, config: ModelConfig): string | undefined {
   return undefined;
 }
 
-export function discoverModels(modelsDir: string): Discovery {
+export function discoverModels(modelsDir: string, only?: string): Discovery {
   const root = resolve(modelsDir);
   const result: Discovery = { models: [], unavailable: [], warnings: [] };
   let entries: string[];
   try {
-    entries = readdirSync(root).sort();
+    // The schema's model_id pattern, so the id can only name a folder right under root.
+    const own = only !== undefined && /^[a-z0-9][a-z0-9._-]{0,62}$/.test(only) && existsSync(join(root, only, 'model.yaml'));
+    entries = own ? [only] : readdirSync(root).sort();
   } catch (err) {
     result.unavailable.push({ dir: root, reason: `models folder cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
     return result;

@@ -6,11 +6,17 @@
  *
  * Usable outside the server: the factory's generator validates every
  * models/<id>/model.yaml with it.
+ *
+ * A model.yaml is not trusted to be small or kind: its size is capped, YAML
+ * aliases may not expand past MAX_YAML_ALIASES (an alias bomb would load fast
+ * and then hang `describe`), and the files it names must stay inside its
+ * model folder.
  */
 import type { ErrorObject } from 'ajv';
 import yaml from 'js-yaml';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { ModelConfig } from './model-config.js';
@@ -63,7 +69,28 @@ function gpuIssue(loc: YamlLocator): ConfigIssue {
   };
 }
 
+/** A real model.yaml is a few KB; anything past this is refused unread. */
+export const MAX_MODEL_YAML_BYTES = 1024 * 1024;
+/** Aliases a model.yaml may expand (the `yaml` package's measure, which weighs each by its size). */
+export const MAX_YAML_ALIASES = 100;
+
+/**
+ * js-yaml has no alias limit: a billion-laughs document loads as shared
+ * references, then explodes when serialised. The `yaml` package expands it
+ * with a cap, so it is the guard.
+ */
+function checkAliases(file: string, text: string): void {
+  const doc = parseDocument(text, { strict: false, uniqueKeys: false });
+  if (doc.errors.length > 0) return; // js-yaml reports syntax errors with their line
+  try {
+    doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '', message: `uses YAML aliases that expand too far (more than ${MAX_YAML_ALIASES}): ${(err as Error).message}` }], { cause: err });
+  }
+}
+
 function parseYaml(file: string, text: string): Record<string, unknown> {
+  checkAliases(file, text);
   let data: unknown;
   try {
     data = yaml.load(text, { filename: file });
@@ -105,18 +132,47 @@ export function validateModelConfig(file: string, data: Record<string, unknown>,
     // Checked after defaults: cpu_fallback_allowed defaults to true.
     issues.push(gpuIssue(loc));
   }
+  const dir = dirname(file);
+  const confine = (path: string, at: PathSegment[]): void => {
+    const why = escapes(dir, path);
+    if (why !== undefined) issues.push({ path: formatPath(at), line: loc.line(at), message: `${show(path)} ${why}` });
+  };
+  confine(data.handler as string, ['handler']);
   const weights = data.model_weights;
   if (typeof weights === 'string') {
-    const p = isAbsolute(weights) ? weights : resolve(dirname(file), weights);
+    confine(weights, ['model_weights']);
+    const p = isAbsolute(weights) ? weights : resolve(dir, weights);
     if (!existsSync(p)) issues.push({ path: 'model_weights', line: loc.line(['model_weights']), message: `file ${show(p)} does not exist` });
   }
   const ids = new Set<string>();
   (data.weights as { path: string }[]).forEach((w, i) => {
+    confine(w.path, ['weights', i, 'path']);
     if (ids.has(w.path)) issues.push({ path: `weights[${i}].path`, line: loc.line(['weights', i, 'path']), message: `lists ${show(w.path)} twice` });
     ids.add(w.path);
   });
   if (issues.length > 0) throw new ConfigError(file, issues);
   return deepFreeze(data) as unknown as ModelConfig;
+}
+
+function insideDir(path: string, dir: string): boolean {
+  return path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+/**
+ * Why `path` (from model.yaml) leaves the model folder `dir`, or undefined.
+ * Checked by name, and by real path when the file exists (a symlink out).
+ */
+function escapes(dir: string, path: string): string | undefined {
+  const out = `must stay inside the model folder ${dir}`;
+  const full = resolve(dir, path);
+  if (!insideDir(full, dir)) return out;
+  let real: string;
+  try {
+    real = realpathSync.native(full);
+  } catch {
+    return undefined; // missing files are reported where they are needed
+  }
+  return insideDir(real, realpathSync.native(dir)) ? undefined : `${out} (it is a symlink to a file outside)`;
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
@@ -133,8 +189,18 @@ export function loadModelConfig(file: string): ModelConfig {
   const abs = resolve(file);
   let text: string;
   try {
-    text = readFileSync(abs, 'utf8');
+    const fd = openSync(abs, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size > MAX_MODEL_YAML_BYTES) {
+        throw new ConfigError(abs, [{ path: '', message: `is ${size} bytes, over the ${MAX_MODEL_YAML_BYTES}-byte limit for a model.yaml` }]);
+      }
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(abs, [{ path: '', message: code === 'ENOENT' ? 'does not exist' : `cannot be read: ${code ?? String(err)}` }], { cause: err });
   }
