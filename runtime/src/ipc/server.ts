@@ -7,6 +7,7 @@ import net from 'node:net';
 import { unlink } from 'node:fs/promises';
 import { Connection, type MessageHandler } from './connection.js';
 import { applySocketPermissions, clearStaleSocket } from './socket-file.js';
+import { lockSocketPath, type ReleaseLock } from './socket-lock.js';
 
 export interface IpcServerOptions {
   socketPath: string;
@@ -18,6 +19,12 @@ export interface IpcServerOptions {
   group?: string;
   /** Pending-connection queue; large so bursts of one-shot callers are never refused. */
   backlog?: number;
+  /** How long to wait for a socket lock held by a server that does not answer yet. */
+  lockWaitMs?: number;
+  /** Told when the socket lock was lost (taken over while this server still runs). */
+  onLockLost?: (err: Error) => void;
+  /** Test injection point: runs after a socket was found stale, before it is removed. */
+  afterStaleCheck?: () => Promise<void>;
 }
 
 export class IpcServer {
@@ -25,6 +32,7 @@ export class IpcServer {
   readonly #options: IpcServerOptions;
   readonly #server: net.Server;
   readonly #connections = new Set<Connection>();
+  #releaseLock: ReleaseLock | null = null;
 
   constructor(options: IpcServerOptions) {
     this.#options = options;
@@ -37,10 +45,22 @@ export class IpcServer {
     });
   }
 
-  /** Removes a stale socket, binds, and applies mode and group. */
+  /** Takes the socket lock (held until stopAccepting), removes a stale socket, binds, and applies mode and group. */
   async listen(): Promise<void> {
     const { socketPath, mode, group } = this.#options;
-    await clearStaleSocket(socketPath);
+    this.#releaseLock = await lockSocketPath(socketPath, this.#options.onLockLost ?? (() => undefined), this.#options.lockWaitMs);
+    try {
+      await this.#bind();
+    } catch (err) {
+      await this.#unlock();
+      throw err;
+    }
+    await applySocketPermissions(socketPath, mode, group);
+  }
+
+  async #bind(): Promise<void> {
+    const { socketPath, mode } = this.#options;
+    await clearStaleSocket(socketPath, this.#options.afterStaleCheck);
     // A umask matching the mode closes the window between bind and chmod.
     const previous = process.umask(~mode & 0o777);
     try {
@@ -54,18 +74,25 @@ export class IpcServer {
     } finally {
       process.umask(previous);
     }
-    await applySocketPermissions(socketPath, mode, group);
   }
 
-  /** Stops accepting new connections; open ones keep being served. Removes the socket file. */
+  async #unlock(): Promise<void> {
+    const release = this.#releaseLock;
+    this.#releaseLock = null;
+    await release?.();
+  }
+
+  /** Stops accepting new connections; open ones keep being served. Removes the socket file, then releases its lock. */
   async stopAccepting(): Promise<void> {
-    if (!this.#server.listening) return;
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      // close() waits for every connection to end; we only want the listener gone.
-      setImmediate(resolve);
-    });
-    await unlink(this.socketPath).catch(() => undefined);
+    if (this.#server.listening) {
+      await new Promise<void>((resolve) => {
+        this.#server.close(() => resolve());
+        // close() waits for every connection to end; we only want the listener gone.
+        setImmediate(resolve);
+      });
+      await unlink(this.socketPath).catch(() => undefined);
+    }
+    await this.#unlock();
   }
 
   /** Resolves once every open connection has written all its pending responses. */

@@ -37,7 +37,7 @@ export function isLive(socketPath: string, timeoutMs = 1000): Promise<boolean> {
  * Removes a stale socket file. Throws when a live server answers on it, or
  * when the path exists and is not a socket (we never delete a user's file).
  */
-export async function clearStaleSocket(socketPath: string): Promise<'absent' | 'removed'> {
+export async function clearStaleSocket(socketPath: string, beforeUnlink?: () => Promise<void>): Promise<'absent' | 'removed'> {
   let stat;
   try {
     stat = await lstat(socketPath);
@@ -47,6 +47,7 @@ export async function clearStaleSocket(socketPath: string): Promise<'absent' | '
   }
   if (!stat.isSocket()) throw new StartupError('SOCKET_IN_USE', `socket path ${socketPath} exists and is not a socket; refusing to remove it`);
   if (await isLive(socketPath)) throw new StartupError('SOCKET_IN_USE', `another server is already listening on ${socketPath}`);
+  await beforeUnlink?.();
   await unlink(socketPath);
   return 'removed';
 }

@@ -1,0 +1,81 @@
+/**
+ * Finding 8 of issue 8: two servers started at once over a stale socket
+ * must not both bind. The race is made deterministic: B passes its
+ * stale-socket check first, then waits until A's start has settled.
+ */
+import { existsSync, lstatSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { request } from '../src/client/one-shot.js';
+import { IpcServer } from '../src/ipc/server.js';
+import { lockPathFor } from '../src/ipc/socket-lock.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ruth-lock-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Leaves a socket file that nothing answers on, as a crashed server does. */
+async function staleSocket(path: string): Promise<void> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(`${path}.tmp`, resolve));
+  // Closing a listener unlinks the path it was bound to: move the file away first.
+  renameSync(`${path}.tmp`, path);
+  await new Promise((resolve) => s.close(resolve));
+  expect(lstatSync(path).isSocket()).toBe(true);
+}
+
+function server(path: string, name: string, afterStaleCheck?: () => Promise<void>): IpcServer {
+  return new IpcServer({
+    socketPath: path,
+    handler: { onMessage: () => JSON.stringify({ server: name }), onFramingError: () => '{}' },
+    maxRequestBytes: 1024,
+    mode: 0o600,
+    lockWaitMs: 300,
+    afterStaleCheck,
+  });
+}
+
+describe('socket lock', { timeout: 20_000 }, () => {
+  it('lets exactly one of two servers racing over a stale socket bind, and that one is reachable', async () => {
+    const path = join(dir, 'race.sock');
+    await staleSocket(path);
+    let atHook!: () => void;
+    const bAtHook = new Promise<void>((resolve) => (atHook = resolve));
+    let releaseB!: () => void;
+    const aDone = new Promise<void>((resolve) => (releaseB = resolve));
+    const b = server(path, 'B', () => {
+      atHook();
+      return aDone;
+    });
+    const a = server(path, 'A');
+    const bListen = b.listen();
+    await bAtHook; // B found the socket stale and is about to remove it
+    const aListen = a.listen();
+    void aListen.catch(() => undefined).then(releaseB);
+    const results = await Promise.allSettled([aListen, bListen]);
+    try {
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const winner = results[0].status === 'fulfilled' ? 'A' : 'B';
+      expect(await request(path, { op: 'health' }, { timeoutMs: 5000 })).toEqual({ server: winner });
+      const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(String(loser.reason)).toMatch(/another server (holds|is already listening)/);
+    } finally {
+      await a.stopAccepting();
+      await b.stopAccepting();
+    }
+    expect(existsSync(lockPathFor(path))).toBe(false);
+  });
+
+  it('takes over a stale socket when no server holds its lock, and releases the lock on stop', async () => {
+    const path = join(dir, 'stale.sock');
+    await staleSocket(path);
+    const s = server(path, 'S');
+    await s.listen();
+    expect(existsSync(lockPathFor(path))).toBe(true);
+    expect(await request(path, { op: 'health' }, { timeoutMs: 5000 })).toEqual({ server: 'S' });
+    await s.stopAccepting();
+    expect(existsSync(lockPathFor(path))).toBe(false);
+    expect(existsSync(path)).toBe(false);
+  });
+});
