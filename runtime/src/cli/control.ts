@@ -23,7 +23,7 @@ async function control(op: 'health' | 'describe' | 'metrics', argv: string[]): P
   }
 }
 
-/** Exit 0 only when the server answers and says ready (the image HEALTHCHECK). */
+/** Exit 0 only when the server answers and says ready (the image HEALTHCHECK): degraded, not_ready, loading are all 1. */
 export async function healthCommand(argv: string[]): Promise<number> {
   const { code, body } = await control('health', argv);
   return code === 0 && body?.status === 'ready' ? 0 : 1;

@@ -5,7 +5,12 @@
  */
 const WINDOW = 4096;
 
-export type ServiceStatus = 'loading' | 'ready' | 'draining' | 'stopped';
+/**
+ * `loading`, `ready`, `draining`, `stopped` are lifecycle phases; a ready
+ * server reports `degraded` (serving, with a problem) or `not_ready` (cannot
+ * serve now) while something is wrong (health/condition.ts).
+ */
+export type ServiceStatus = 'loading' | 'ready' | 'degraded' | 'not_ready' | 'draining' | 'stopped';
 
 export interface StatsSnapshot {
   total_requests: number;

@@ -9,6 +9,7 @@
 import type { ModelConfig } from '../config/model-config.js';
 import type { ErrorCode } from '../errors/codes.js';
 import { isRuntimeError, type RuntimeError } from '../errors/errors.js';
+import { conditionOf, type Condition, type ProblemSource } from '../health/condition.js';
 import type { MessageHandler } from './connection.js';
 import { parseBody } from './message-codec.js';
 import { echoOf, errorResponse, successResponse, type Echo } from './response.js';
@@ -25,8 +26,11 @@ export interface InferenceRunner {
 }
 
 export class RequestRouter implements MessageHandler {
+  /** The lifecycle phase; health reports condition(), which adds any problem. */
   status: ServiceStatus = 'loading';
   runner: InferenceRunner | null = null;
+  /** Parts of the server that can be unwell (heartbeat, workers): health reports their problems. */
+  readonly problemSources: ProblemSource[] = [];
   readonly #config: ModelConfig;
   readonly #stats: Stats;
   readonly #modelId: string;
@@ -104,16 +108,22 @@ export class RequestRouter implements MessageHandler {
     return { op: 'metrics', model_id: this.#modelId, content_type: this.#metrics.contentType, metrics: await this.#metrics.text(), error: null };
   }
 
+  /** The status every health report gives: the phase, or a problem with its reason. */
+  condition(): Condition {
+    return conditionOf(this.status, this.problemSources);
+  }
+
   health(): Record<string, unknown> {
+    const { status, error } = this.condition();
     return {
       op: 'health',
       model_id: this.#modelId,
-      status: this.status,
+      status,
       ...this.#stats.snapshot(),
       workers: this.runner?.workers ?? 0,
       max_in_flight: this.runner?.maxInFlight ?? 0,
       runtime_version: runtimeVersion(),
-      error: null,
+      error,
     };
   }
 
@@ -137,8 +147,7 @@ export class RequestRouter implements MessageHandler {
       parameters: c.parameters,
       runtime_version: runtimeVersion(),
       runtime_range: c.runtime,
-      status: this.status,
-      error: null,
+      ...this.condition(),
     };
   }
 }

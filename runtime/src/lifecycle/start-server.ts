@@ -55,9 +55,11 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
     maxRequestBytes: options.maxRequestBytes,
     mode: options.socketMode,
     group: options.socketGroup,
+    onLockLost: (err) => log('error', 'socket lock lost: another server may take over this socket path', { error: err.message }),
   });
   await server.listen();
-  const heartbeat = new Heartbeat(options.heartbeatDir, config.model_id, stats, () => router.status);
+  const heartbeat = new Heartbeat(options.heartbeatDir, config.model_id, stats, () => router.condition().status, log);
+  router.problemSources.push(() => heartbeat.problem());
   await heartbeat.start();
   log('info', 'loading', { model_id: config.model_id, socket: server.socketPath, workers, max_in_flight: maxInFlight, metrics_port: options.metricsPort ?? null });
 
