@@ -9,6 +9,8 @@ export interface Row {
   fps: number;
   p50: number;
   p99: number;
+  /** Mean latency, ms. */
+  mean: number;
   passes: number;
   errors: number;
 }

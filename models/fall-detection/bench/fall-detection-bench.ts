@@ -3,10 +3,13 @@
  * on this model folder, real NV12 frames made from fixture photos in
  * /dev/shm, one-shot callers over the real socket (as the platform's core
  * calls). Measures serve start-to-ready, then frames/s and p50/p99 latency
- * for 640×480 and 1920×1080 frames at 1 and 4 concurrent callers, and writes
- * docs/benchmarks.md (its own section only).
+ * for 640×480 and 1920×1080 frames at 1 and 4 concurrent callers; when the
+ * evaluation set is built (eval-set.ts), a mixed-scene row (a few frames of
+ * every eval category in rotation) at 1 and 4 callers and the cost ratios
+ * the issue targets (fallen vs standing, nobody vs standing, one caller).
+ * Writes docs/benchmarks.md (its own section only).
  *
- *   npm run bench:fall-detection   [BENCH_SECONDS=8]
+ *   npm run bench:fall-detection   [BENCH_SECONDS=8] [EVAL_OUT=/tmp/fall-eval/set]
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +24,7 @@ import { startServerProcess } from '../../../runtime/test/helpers/spawn-server.j
 import { writeSection } from '../../../runtime/src/bench/report.js';
 import { table, type Row } from './bench-report.js';
 import { imageExists, startContainer } from './container.js';
+import { COST_GROUPS, mixedFrames, type Frame } from './mixed-frames.js';
 
 const IMAGE = process.env.BENCH_IMAGE ?? 'ruth-ai/fall-detection:latest';
 
@@ -55,12 +59,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-interface Frame {
-  file: string;
-  width: number;
-  height: number;
-  name: string;
-}
 
 /** The frames every target is measured on, written once to /dev/shm. */
 function makeFrames(shm: string): Frame[] {
@@ -75,7 +73,7 @@ function makeFrames(shm: string): Frame[] {
     for (const [w, h] of pic.sizes as [number, number][]) {
       const file = path.join(shm, `${pic.file}-${w}x${h}.nv12`);
       writeFileSync(file, encodeFrame(resize(img, w, h).data, w, h, 'NV12'));
-      frames.push({ file, width: w, height: h, name: `${pic.name} (${pic.file})` });
+      frames.push({ file, width: w, height: h, name: `${pic.name} (${pic.file})`, category: pic.name });
     }
   }
   return frames;
@@ -84,9 +82,24 @@ function makeFrames(shm: string): Frame[] {
 async function measureAll(socket: string, frames: Frame[], target: string): Promise<Row[]> {
   const rows: Row[] = [];
   for (const f of frames) {
-    for (const callers of [1, 4]) rows.push({ ...(await measure(socket, f.file, f.width, f.height, callers, f.name)), target } as Row);
+    for (const callers of [1, 4]) rows.push({ ...(await measure(socket, [f], callers, f.name)), target });
   }
   return rows;
+}
+
+/** The issue's cost targets, measured in one run at one caller: fallen vs standing, nobody vs standing. */
+async function costs(socket: string, mixed: Frame[]): Promise<string[]> {
+  const means = new Map<string, Row>();
+  for (const g of COST_GROUPS) {
+    const frames = mixed.filter((f) => g.categories.includes(f.category));
+    means.set(g.label, await measure(socket, frames, 1, `cost: ${g.label} (${frames.length} frames)`));
+  }
+  const ratio = (a: string, b: string, target: string): string => {
+    const [ra, rb] = [means.get(a)!, means.get(b)!];
+    return `- Cost, ${a} vs ${b} (one caller, mean / p50 ms): ${ra.mean.toFixed(0)} / ${ra.p50.toFixed(0)} vs ${rb.mean.toFixed(0)} / ${rb.p50.toFixed(0)}: ` +
+      `**${(ra.mean / rb.mean).toFixed(2)}×** (pose passes ${ra.passes.toFixed(2)} vs ${rb.passes.toFixed(2)}; target ${target}).`;
+  };
+  return [ratio('a fallen person', 'standing people', '≤ 2×'), ratio('nobody', 'standing people', '≤ 1×')];
 }
 
 async function main(): Promise<void> {
@@ -106,6 +119,15 @@ async function main(): Promise<void> {
     workers = Number(server.ready.workers);
     try {
       rows = rows.concat(await measureAll(server.socketPath, frames, 'serve'));
+      const mixed = await mixedFrames(shm);
+      if (mixed) {
+        const cats = new Set(mixed.map((f) => f.category)).size;
+        const label = `mixed scenes: ${mixed.length} eval frames, ${cats} categories in rotation`;
+        for (const callers of [1, 4]) rows.push({ ...(await measure(server.socketPath, mixed, callers, label)), target: 'serve' });
+        lines.push(...(await costs(server.socketPath, mixed)));
+      } else {
+        lines.push('- Mixed scenes: the evaluation set is not built (models/fall-detection/bench/eval-set.ts; EVAL_OUT).');
+      }
     } finally {
       await server.stop('SIGTERM');
       server.cleanup();
@@ -147,9 +169,11 @@ async function main(): Promise<void> {
   process.stdout.write(`${body}\n`);
 }
 
-async function measure(socket: string, file: string, width: number, height: number, callers: number, frame: string): Promise<Row> {
+/** Callers send the frames in rotation (frame n % frames.length) for SECONDS; one row. */
+async function measure(socket: string, frames: Frame[], callers: number, label: string): Promise<Row> {
   const body = (i: number): unknown => {
     const now = Date.now() / 1000;
+    const { file, width, height } = frames[i % frames.length]!;
     return {
       frame_reference: file,
       frame_metadata: { frame_id: i, width, height, format: 'NV12', timestamp: now },
@@ -176,9 +200,11 @@ async function measure(socket: string, file: string, width: number, height: numb
   }));
   const elapsed = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
+  const sizes = [...new Set(frames.map((f) => `${f.width}×${f.height}`))];
   const row: Row = {
-    frame, size: `${width}×${height}`, callers, requests: latencies.length,
+    frame: label, size: sizes.length > 1 ? `${sizes.length} sizes` : sizes[0]!, callers, requests: latencies.length,
     fps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
+    mean: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length),
     passes: passes / Math.max(1, latencies.length), errors,
   };
   process.stderr.write(`${JSON.stringify(row)}\n`);
