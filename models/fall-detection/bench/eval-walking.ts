@@ -33,8 +33,8 @@ export function walkingCases(images: string): Record<string, Case> {
     const big = path.join(images, `walking-vtest-${f.n}-1920x1080.png`);
     execFileSync('convert', [small, '-resize', '1440x1080', '-background', 'black', '-gravity', 'center', '-extent', '1920x1080', big], { stdio: 'ignore' });
     const base = { split: 'walking' as const, falls: [] };
-    cases[`walking-vtest-${f.n}-768x576`] = { ...base, category: '768x576', image: small, description: `vtest.avi frame ${f.n}`, people: f.people.map(norm), ignore: f.ignore.map(norm) };
-    cases[`walking-vtest-${f.n}-1920x1080`] = { ...base, category: '1920x1080', image: big, description: `vtest.avi frame ${f.n} in 1920×1080`, people: f.people.map(hd), ignore: f.ignore.map(hd) };
+    cases[`walking-vtest-${f.n}-768x576`] = { ...base, category: 'walking-768x576', image: small, description: `vtest.avi frame ${f.n}`, people: f.people.map(norm), ignore: f.ignore.map(norm) };
+    cases[`walking-vtest-${f.n}-1920x1080`] = { ...base, category: 'walking-1920x1080', image: big, description: `vtest.avi frame ${f.n} in 1920×1080`, people: f.people.map(hd), ignore: f.ignore.map(hd) };
   }
   return cases;
 }

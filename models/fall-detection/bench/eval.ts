@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   const load0 = os.loadavg()[0]!;
   const tallies = await run(cases);
   const load1 = os.loadavg()[0]!;
-  const walking = ['768x576', '1920x1080'].map((s) => [`${s.replace('x', '×')}`, tallies.get(`walking/${s}`) ?? tally()] as [string, Tally]);
+  const walking = ['768x576', '1920x1080'].map((s) => [`${s.replace('x', '×')}`, tallies.get(`walking/walking-${s}`) ?? tally()] as [string, Tally]);
   const tables = [
     `Config: ${JSON.stringify(CONFIG)} (null: the model.yaml defaults); one caller, sequential; ${os.cpus().length} cores, ` +
       `1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after (other engineers' work shares the machine: ms are noisy).`,

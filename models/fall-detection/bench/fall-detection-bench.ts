@@ -111,6 +111,7 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   let rows: Row[] = [];
   let workers = 0;
+  let costLines: string[] = [];
   try {
     // 1. ruth-model serve on this folder; start to ready from spawn to the ready line.
     const t0 = performance.now();
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
         const cats = new Set(mixed.map((f) => f.category)).size;
         const label = `mixed scenes: ${mixed.length} eval frames, ${cats} categories in rotation`;
         for (const callers of [1, 4]) rows.push({ ...(await measure(server.socketPath, mixed, callers, label)), target: 'serve' });
-        lines.push(...(await costs(server.socketPath, mixed)));
+        costLines = await costs(server.socketPath, mixed);
       } else {
         lines.push('- Mixed scenes: the evaluation set is not built (models/fall-detection/bench/eval-set.ts; EVAL_OUT).');
       }
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
       `One-shot callers over the real Unix socket, NV12 frames in /dev/shm made from the fixture photos, ${SECONDS} s per row.`,
     '',
     ...lines,
+    ...costLines,
     '',
     table(rows),
     '',
