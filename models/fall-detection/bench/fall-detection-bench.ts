@@ -171,7 +171,11 @@ async function main(): Promise<void> {
   process.stdout.write(`${body}\n`);
 }
 
-/** Callers send the frames in rotation (frame n % frames.length) for SECONDS; one row. */
+/**
+ * Callers send the frames in rotation (frame n % frames.length) for SECONDS,
+ * and on until every frame was sent once (a loaded machine must not leave
+ * part of a mixed rotation out); one row.
+ */
 async function measure(socket: string, frames: Frame[], callers: number, label: string): Promise<Row> {
   const body = (i: number): unknown => {
     const now = Date.now() / 1000;
@@ -192,7 +196,7 @@ async function measure(socket: string, frames: Frame[], callers: number, label: 
   const end = performance.now() + SECONDS * 1000;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: callers }, async () => {
-    while (performance.now() < end) {
+    while (performance.now() < end || n < frames.length) {
       const s = performance.now();
       const res = await request<InferenceResponse>(socket, body(n++));
       latencies.push(performance.now() - s);
