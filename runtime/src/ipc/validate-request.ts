@@ -7,6 +7,28 @@ import type { InferenceRequest } from '../api/wire.js';
 import { RuntimeError } from '../errors/errors.js';
 import { frameLayout } from '../frames/layout.js';
 
+/**
+ * Bounds on what a request may carry beyond its fixed fields. A real config
+ * is a flat handful of overrides; a deeply nested one is an attack (copying
+ * it to a worker overflowed the stack and killed the server).
+ */
+export const CONFIG_LIMITS = { depth: 16, values: 1024 };
+export const METADATA_LIMITS = { depth: 4, values: 256 };
+
+/** Why `value` breaks the limits ('depth' or 'values'), or null. Iterative: never recurses on caller input. */
+function exceeds(value: unknown, limits: { depth: number; values: number }): string | null {
+  const stack: [unknown, number][] = [[value, 1]];
+  let values = 0;
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (++values > limits.values) return `holds more than ${limits.values} values`;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > limits.depth) return `nests deeper than ${limits.depth} levels`;
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return null;
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -39,6 +61,8 @@ function requireDimension(meta: Record<string, unknown>, key: 'width' | 'height'
 export function validateConfig(config: unknown): Record<string, unknown> | null {
   if (config === undefined || config === null) return null;
   if (!isObject(config)) throw new RuntimeError('INVALID_CONFIG', `config must be an object or null, got ${describe(config)}`);
+  const tooLarge = exceeds(config, CONFIG_LIMITS);
+  if (tooLarge !== null) throw new RuntimeError('CONFIG_TOO_LARGE', `config ${tooLarge}`);
   const conf = config.confidence_threshold;
   if (conf !== undefined && (typeof conf !== 'number' || !(conf >= 0 && conf <= 1))) {
     throw new RuntimeError('INVALID_CONFIG', `config.confidence_threshold must be a number in [0, 1], got ${describe(conf)}`);
@@ -60,6 +84,8 @@ export function validateRequest(body: Record<string, unknown>, servedModelId: st
   const meta = body.frame_metadata;
   if (meta === undefined) throw new RuntimeError('MISSING_FIELD', 'required field frame_metadata is missing');
   if (!isObject(meta)) throw new RuntimeError('INVALID_FIELD', `frame_metadata must be an object, got ${describe(meta)}`);
+  const metaTooLarge = exceeds(meta, METADATA_LIMITS);
+  if (metaTooLarge !== null) throw new RuntimeError('METADATA_TOO_LARGE', `frame_metadata ${metaTooLarge}`);
   const cameraId = requireString(body, 'camera_id');
   const modelId = requireString(body, 'model_id');
   const timestamp = body.timestamp;

@@ -75,6 +75,7 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
     metrics,
   });
   metrics.watchPool({ inFlight: () => pool.inFlight, queued: () => pool.queued });
+  router.problemSources.push(() => pool.problem());
 
   let stopping: Promise<{ drained: boolean }> | null = null;
   const stop = (): Promise<{ drained: boolean }> => {

@@ -23,7 +23,11 @@ export interface WorkerSetup {
   allowedRoots: string[];
   /** 0-based slot index; a replacement worker keeps its slot's id. */
   workerId: number;
-  /** Int32Array[1]: the seq of the task the worker is running (0 = none). Read by the main thread after a crash. */
+  /**
+   * 16 bytes: Int32 at 0, the seq of the task the worker is running (0 = none),
+   * read by the main thread after a crash; Float64 at 8, when that task started
+   * (epoch ms), read when its deadline passes.
+   */
   current: SharedArrayBuffer;
 }
 

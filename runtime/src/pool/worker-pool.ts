@@ -11,15 +11,23 @@
  * another worker waits.
  *
  * Failures, each answered once, each affecting only its own request:
- *   deadline passed       -> TIMEOUT (the thread is ended if it is stuck on that request)
- *   thread exited/threw   -> WORKER_CRASHED for the running request; the rest of
- *                            its batch is re-queued; a new thread loads the model
+ *   queued past its deadline -> QUEUE_TIMEOUT; it never reaches a worker
+ *   running past its budget  -> TIMEOUT; the thread is ended, but only for the
+ *                               request's own running time: queue time never
+ *                               counts, so overload alone never kills a worker
+ *   cannot be handed over    -> HANDOFF_FAILED (e.g. too deep to copy)
+ *   thread exited/threw      -> WORKER_CRASHED for the running request (exit
+ *                               code 0 included); the rest of its batch is
+ *                               re-queued; a new thread loads the model
+ *   replacement fails to load -> retried with backoff; health reports the slot
+ *                               (problem()) until a thread is ready again
  */
 import { fileURLToPath } from 'node:url';
 import type { InferenceRequest } from '../api/wire.js';
 import type { ModelConfig } from '../config/model-config.js';
 import { StartupError } from '../errors/errors.js';
 import type { StageTimes } from '../metrics/metrics.js';
+import type { Problem } from '../health/condition.js';
 import type { QueuedTask } from './queued-task.js';
 import type { TaskResult } from './task.js';
 import { WorkerSlot, type SlotEvents } from './worker-slot.js';
@@ -48,6 +56,8 @@ export interface PoolMetrics {
 
 /** Longest that tiny tasks wait for a busy worker before another is woken. */
 const HOLD_MS = 2;
+/** A replacement worker that fails to load is retried after 1 s, 2 s, 4 s... at most 30 s. */
+export const RESTART_BACKOFF_MS = { first: 1000, max: 30_000 };
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
 
@@ -68,6 +78,9 @@ export class WorkerPool {
   /** Batches measured so far: until there are a few, assume tasks are slow (no batching). */
   #samples = 0;
   #closing = false;
+  /** Start-up is over: from now on a worker that cannot load is retried, not fatal. */
+  #started = false;
+  readonly #restartTimers = new Set<NodeJS.Timeout>();
   #readyWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(options: WorkerPoolOptions) {
@@ -122,6 +135,7 @@ export class WorkerPool {
 
   #checkReady(): void {
     if (this.#readyWaiter && this.#slots.every((s) => s.ready)) {
+      this.#started = true;
       this.#readyWaiter.resolve();
       this.#readyWaiter = null;
     }
@@ -137,7 +151,7 @@ export class WorkerPool {
     this.#seq = this.#seq >= 0x7ffffffe ? 1 : this.#seq + 1;
     return new Promise<TaskResult>((resolve) => {
       const task: QueuedTask = { seq: this.#seq, request, resolve, done: false, slot: -1, timer: undefined as unknown as NodeJS.Timeout, admittedAt: performance.now() };
-      task.timer = setTimeout(() => this.#onTimeout(task), this.#options.timeoutMs);
+      task.timer = setTimeout(() => this.#onQueueDeadline(task), this.#options.timeoutMs);
       this.#queue.push(task);
       // Wait for the rest of this event-loop turn: requests read together go together.
       if (!this.#dispatchScheduled) {
@@ -176,13 +190,35 @@ export class WorkerPool {
       if (this.#queue.length === 0) break;
       const n = Math.min(cap, pack ? this.#queue.length : Math.ceil(this.#queue.length / left--));
       const batch = this.#queue.splice(0, n);
-      for (const t of batch) {
-        t.slot = slot.id;
-        // The first hand-off only: a task re-queued after a crash is not counted twice.
-        if (t.admittedAt >= 0) this.#options.metrics?.queued(now - t.admittedAt);
-        t.admittedAt = -1;
-      }
+      this.#handOff(slot, batch, now);
+    }
+  }
+
+  /**
+   * Sends a batch to a worker. A request that cannot be handed over (structured
+   * clone throws, e.g. on very deep nesting) is answered HANDOFF_FAILED; its
+   * batch-mates are sent one by one.
+   */
+  #handOff(slot: WorkerSlot, batch: QueuedTask[], now: number): void {
+    try {
       slot.send(batch);
+    } catch (err) {
+      if (batch.length > 1) {
+        for (const t of batch) this.#handOff(slot, [t], now);
+        return;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      this.#finish(batch[0]!, { ok: false, code: 'HANDOFF_FAILED', message: `the request could not be handed to a worker: ${message}` });
+      return;
+    }
+    for (const t of batch) {
+      t.slot = slot.id;
+      // The first hand-off only: a task re-queued after a crash is not counted twice.
+      if (t.admittedAt >= 0) this.#options.metrics?.queued(now - t.admittedAt);
+      t.admittedAt = -1;
+      // From here the deadline is the request's own running budget.
+      clearTimeout(t.timer);
+      t.timer = setTimeout(() => this.#onRunDeadline(t), this.#options.timeoutMs);
     }
   }
 
@@ -194,40 +230,76 @@ export class WorkerPool {
     task.resolve(result);
   }
 
-  #onTimeout(task: QueuedTask): void {
+  /** Still queued when its deadline passed: answered without touching any worker. */
+  #onQueueDeadline(task: QueuedTask): void {
+    if (task.done || task.slot !== -1) return;
+    this.#queue.splice(this.#queue.indexOf(task), 1);
+    this.#finish(task, { ok: false, code: 'QUEUE_TIMEOUT', message: `waited request_timeout_ms ${this.#options.timeoutMs} for a worker and was not run (overloaded)` });
+  }
+
+  /** A handed-over request's budget is spent: end its worker only if it ran that long itself. */
+  #onRunDeadline(task: QueuedTask): void {
     if (task.done) return;
-    const result: TaskResult = { ok: false, code: 'TIMEOUT', message: `inference took longer than request_timeout_ms ${this.#options.timeoutMs}` };
-    if (task.slot === -1) {
-      this.#queue.splice(this.#queue.indexOf(task), 1);
-    } else {
-      const slot = this.#slots[task.slot]!;
-      if (slot.runningSeq() === task.seq) {
-        // Stuck on this very request: end the thread; its batch is re-queued.
-        slot.assigned.delete(task.seq);
-        this.#options.log('warn', 'request deadline passed; restarting its worker', { worker: slot.id, timeout_ms: this.#options.timeoutMs });
-        slot.kill();
+    const budget = this.#options.timeoutMs;
+    const slot = this.#slots[task.slot]!;
+    if (slot.runningSeq() === task.seq) {
+      const ran = slot.runningMs();
+      if (ran < budget) {
+        // It started late (behind batch-mates): give it the rest of its own budget.
+        task.timer = setTimeout(() => this.#onRunDeadline(task), Math.ceil(budget - ran));
+        return;
       }
-      // Otherwise it waits behind another request in that worker: answer now, ignore its late result.
+      // Stuck on this very request: end the thread; its batch is re-queued.
+      slot.assigned.delete(task.seq);
+      this.#options.log('warn', 'request ran past its deadline; restarting its worker', { worker: slot.id, timeout_ms: budget });
+      slot.kill();
     }
-    this.#finish(task, result);
+    // Otherwise it waits behind a stuck request in that worker: answer now, ignore its late result.
+    this.#finish(task, { ok: false, code: 'TIMEOUT', message: `inference took longer than request_timeout_ms ${budget}` });
   }
 
   #onDied(slot: WorkerSlot, reason: string, running: QueuedTask | undefined, others: QueuedTask[], wasReady: boolean): void {
     this.#options.log('error', 'worker died', { worker: slot.id, reason, in_flight_on_worker: others.length + (running ? 1 : 0) });
     if (running) this.#finish(running, { ok: false, code: 'WORKER_CRASHED', message: `the worker running this request died (${reason}); it has been replaced` });
     const requeue = others.filter((t) => !t.done);
-    for (const t of requeue) t.slot = -1;
+    for (const t of requeue) {
+      t.slot = -1;
+      clearTimeout(t.timer);
+      t.timer = setTimeout(() => this.#onQueueDeadline(t), this.#options.timeoutMs);
+    }
     this.#queue.unshift(...requeue);
     if (this.#closing) return;
     if (!wasReady) {
       this.#options.metrics?.workerLoadFailed();
-      // Dying while loading would die again: do not restart in a loop.
-      this.#readyWaiter?.reject(new StartupError('LOAD_FAILED', `worker ${slot.id} died while loading the model: ${reason}`));
-      this.#readyWaiter = null;
+      if (!this.#started) {
+        // At start-up a model that cannot load is fatal: fail start-up clearly.
+        this.#readyWaiter?.reject(new StartupError('LOAD_FAILED', `worker ${slot.id} died while loading the model: ${reason}`));
+        this.#readyWaiter = null;
+        return;
+      }
+      // A replacement that cannot load: retry with backoff; the cause may go away.
+      slot.failures++;
+      const delay = Math.min(RESTART_BACKOFF_MS.first * 2 ** (slot.failures - 1), RESTART_BACKOFF_MS.max);
+      this.#options.log('warn', 'replacement worker failed to load; retrying', { worker: slot.id, retry_in_ms: delay, failures: slot.failures, error: slot.lastError });
+      const timer = setTimeout(() => {
+        this.#restartTimers.delete(timer);
+        if (!this.#closing) slot.start();
+      }, delay);
+      this.#restartTimers.add(timer);
       return;
     }
     this.#options.metrics?.workerRestarted();
     slot.start();
+  }
+
+  /** A health problem while any worker is not live (after start-up), else null. */
+  problem(): Problem | null {
+    if (!this.#started || this.#closing) return null;
+    const down = this.#slots.filter((s) => !s.ready);
+    if (down.length === 0) return null;
+    const why = down.map((s) => `worker ${s.id}: ${s.lastError ?? 'restarting'}`).join('; ');
+    const live = this.workers - down.length;
+    return { status: live === 0 ? 'not_ready' : 'degraded', reason: `${live} of ${this.workers} workers live (${why})` };
   }
 
   /** Admitted requests not yet answered (queued or running). */
@@ -244,6 +316,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.#closing = true;
     if (this.#recheck) clearTimeout(this.#recheck);
+    for (const timer of this.#restartTimers) clearTimeout(timer);
     for (const t of this.#queue.splice(0)) this.#finish(t, { ok: false, code: 'SHUTTING_DOWN', message: 'the worker pool closed before this request ran' });
     await Promise.all(this.#slots.map((s) => s.stop()));
   }

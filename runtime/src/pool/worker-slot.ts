@@ -31,7 +31,12 @@ export class WorkerSlot {
   /** Tasks sent to this thread and not yet answered, by seq. */
   readonly assigned = new Map<number, QueuedTask>();
   #worker: Worker | null = null;
-  #current = new Int32Array(new SharedArrayBuffer(4));
+  #current = new Int32Array(new SharedArrayBuffer(16), 0, 1);
+  #startedAt = new Float64Array(this.#current.buffer, 8, 1);
+  /** Why the last thread of this slot failed to load or died, until one is ready again (for health). */
+  lastError: string | null = null;
+  /** Load failures in a row since the last ready thread: sets the restart backoff. */
+  failures = 0;
   #stopping = false;
   readonly #setup: SlotSetup;
   readonly #events: SlotEvents;
@@ -44,7 +49,8 @@ export class WorkerSlot {
 
   start(): void {
     this.ready = false;
-    this.#current = new Int32Array(new SharedArrayBuffer(4));
+    this.#current = new Int32Array(new SharedArrayBuffer(16), 0, 1);
+    this.#startedAt = new Float64Array(this.#current.buffer, 8, 1);
     const data: WorkerSetup = {
       modelDir: this.#setup.modelDir,
       config: this.#setup.config,
@@ -59,8 +65,13 @@ export class WorkerSlot {
       if (msg.type === 'results') this.#events.results(this, msg.results, msg.busyMs);
       else if (msg.type === 'ready') {
         this.ready = true;
+        this.lastError = null;
+        this.failures = 0;
         this.#events.ready(this, msg);
-      } else this.#events.loadFailed(this, msg.message);
+      } else {
+        this.lastError = `could not load the model: ${msg.message}`;
+        this.#events.loadFailed(this, msg.message);
+      }
     });
     let reason = 'worker exited';
     worker.on('error', (err) => (reason = `uncaught in worker: ${err.message}`));
@@ -75,6 +86,8 @@ export class WorkerSlot {
       if (running) this.assigned.delete(seq);
       const others = [...this.assigned.values()];
       this.assigned.clear();
+      // Exit code 0 is a death too: a thread that ends while the slot holds it is gone.
+      this.lastError ??= `died: ${reason} (exit code ${code})`;
       this.#events.died(this, `${reason} (exit code ${code})`, running, others, wasReady);
     });
   }
@@ -82,11 +95,17 @@ export class WorkerSlot {
   /** When the last batch was sent (performance.now()). */
   sentAt = 0;
 
+  /** Hands tasks to the thread. Throws (assigning nothing) when they cannot be copied to it. */
   send(tasks: QueuedTask[]): void {
     this.sentAt = performance.now();
-    for (const t of tasks) this.assigned.set(t.seq, t);
     const msg: ToWorker = { type: 'run', tasks: tasks.map((t) => ({ seq: t.seq, request: t.request })) };
     this.#worker!.postMessage(msg);
+    for (const t of tasks) this.assigned.set(t.seq, t);
+  }
+
+  /** How long the running task has run (ms), or 0 when none runs. */
+  runningMs(): number {
+    return Atomics.load(this.#current, 0) === 0 ? 0 : performance.timeOrigin + performance.now() - this.#startedAt[0]!;
   }
 
   /** The seq of the task the thread is running now (0 = none). */

@@ -23,7 +23,9 @@ import type { StageTimes } from '../metrics/metrics.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
-const current = new Int32Array(setup.current);
+const current = new Int32Array(setup.current, 0, 1);
+/** When the running task started (epoch ms), so the pool can end a worker only for its own running time. */
+const startedAt = new Float64Array(setup.current, 8, 1);
 const workerId = setup.workerId;
 const post = (m: FromWorker): void => port.postMessage(m);
 
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
     }
     chain = chain.then(async () => {
       for (const task of msg.tasks) {
+        startedAt[0] = performance.timeOrigin + performance.now();
         Atomics.store(current, 0, task.seq);
         const started = performance.now();
         const result = await runOne(def, state, task.request);
