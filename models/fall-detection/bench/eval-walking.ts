@@ -5,7 +5,7 @@
  * way the platform sends frames (scaled to 1440×1080, centred, black sides).
  * Every person must be found (any class, IoU >= 0.5) and none called fallen.
  * These frames are not in the dev or held-out parts (those use frames
- * 0, 80, …, 720 of the clip; these are 40, 240, 440, 640).
+ * 0, 80, …, 720 of the clip; these are 40, 240, 440, 640, 700, 750).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -18,6 +18,8 @@ const FRAMES: { n: number; people: Box[]; ignore: Box[] }[] = [
   { n: 240, people: [[39, 175, 61, 244], [235, 155, 265, 233], [642, 116, 666, 177], [663, 120, 684, 182], [614, 201, 641, 278], [451, 250, 482, 351], [657, 272, 707, 378]], ignore: [] },
   { n: 440, people: [[299, 203, 319, 291], [495, 170, 522, 239], [617, 256, 647, 353]], ignore: [] },
   { n: 640, people: [[118, 144, 140, 213], [174, 161, 193, 229], [363, 160, 394, 232], [505, 247, 538, 339], [642, 211, 680, 304], [336, 385, 389, 526]], ignore: [] },
+  { n: 700, people: [[184, 167, 212, 238], [281, 210, 307, 294], [366, 172, 397, 255], [103, 287, 143, 396], [405, 153, 426, 210], [476, 136, 495, 200], [520, 166, 544, 235], [682, 218, 728, 307]], ignore: [] },
+  { n: 750, people: [[370, 182, 400, 257], [399, 212, 428, 300], [509, 177, 535, 250], [635, 217, 677, 318], [663, 116, 688, 175], [183, 202, 221, 282], [237, 215, 274, 303]], ignore: [[735, 50, 768, 105]] },
 ];
 
 const [W, H] = [768, 576];
