@@ -10,6 +10,7 @@
  * Held-out failures are listed only with EVAL_HELD_FAILURES=1: whoever tunes
  * on dev must not see them (the held-out figures stay an honest check).
  *
+ * EVAL_SPLITS=dev,walking runs only those parts (dev, held, golden, walking).
  * EVAL_SECTION=<name> also writes the tables (not the failures) into
  * docs/benchmarks.md between that section's markers, under EVAL_TITLE.
  *
@@ -49,7 +50,8 @@ function loadCases(): Record<string, Case> {
       falls: g.expect.detections.filter((d) => d.class_name === 'fall').map((d) => d.bbox as Box), ignore: readUnlabelled(MODEL_DIR, g.name) as Box[],
     };
   }
-  return cases;
+  const splits = process.env.EVAL_SPLITS?.split(',');
+  return splits ? Object.fromEntries(Object.entries(cases).filter(([, c]) => splits.includes(c.split))) : cases;
 }
 
 /** Runs every case through `ruth-model serve`; one tally per split/category. */
