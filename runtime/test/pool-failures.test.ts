@@ -11,18 +11,7 @@ import { request } from '../src/client/one-shot.js';
 import { FrameDir, framed, goodRequest } from './helpers/frames.js';
 import { exchangeRaw } from './helpers/raw.js';
 import { runCli, startServerProcess, type ServerProcess } from './helpers/spawn-server.js';
-
-type Health = { status: string; error: string | null };
-
-async function healthUntil(socketPath: string, want: string, error?: RegExp): Promise<Health> {
-  let h: Health = { status: '', error: null };
-  for (let i = 0; i < 300; i++) {
-    h = await request<Health>(socketPath, { op: 'health' });
-    if (h.status === want && (error === undefined || error.test(h.error ?? ''))) return h;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`health never said ${want}; last ${JSON.stringify(h)}`);
-}
+import { waitForStatus } from './helpers/wait.js';
 
 /** A request body whose `key` (at top level or in frame_metadata) nests `depth` levels: about 30 KB, built as text. */
 function deepBody(frame: string, where: 'config' | 'frame_metadata', depth: number): Buffer {
@@ -76,7 +65,7 @@ describe('pool failure guarantees', { timeout: 60_000 }, () => {
     it('a worker exit with code 0 is a death: WORKER_CRASHED, then replaced', async () => {
       const r = await request(server.socketPath, goodRequest(good, { config: { mode: 'exit0' } }));
       expect(r.error_code).toBe('WORKER_CRASHED');
-      await healthUntil(server.socketPath, 'ready');
+      await waitForStatus(server.socketPath, 'ready');
       expect((await request(server.socketPath, goodRequest(good))).error_code).toBeNull();
     });
   });
@@ -88,7 +77,7 @@ describe('pool failure guarantees', { timeout: 60_000 }, () => {
       writeFileSync(flag, '');
       expect((await request(server.socketPath, goodRequest(good, { config: { mode: 'crash' } }))).error_code).toBe('WORKER_CRASHED');
       // While the replacement loads, health is already not_ready (one worker, none live); then the load fails.
-      const down = await healthUntil(server.socketPath, 'not_ready', /could not load/);
+      const down = await waitForStatus(server.socketPath, 'not_ready', /could not load/);
       expect(down.error).toMatch(/0 of 1 workers live \(worker 0: could not load the model: load failed on purpose/);
       const cli = runCli(['health', '--socket', server.socketPath]);
       expect((await cli.exited).code).toBe(1);
@@ -98,7 +87,7 @@ describe('pool failure guarantees', { timeout: 60_000 }, () => {
       expect(server.logs.some((l) => l.msg === 'replacement worker failed to load; retrying')).toBe(true);
 
       rmSync(flag);
-      await healthUntil(server.socketPath, 'ready');
+      await waitForStatus(server.socketPath, 'ready');
       expect((await request(server.socketPath, goodRequest(good))).error_code).toBeNull();
     } finally {
       if (existsSync(flag)) rmSync(flag);

@@ -9,3 +9,14 @@ export async function waitForInFlight(socketPath: string, n: number): Promise<vo
   }
   throw new Error(`never saw ${n} requests in flight`);
 }
+
+/** Polls `op: health` until status is `want` (and its error matches, if given); returns that answer. */
+export async function waitForStatus(socketPath: string, want: string, error?: RegExp): Promise<{ status: string; error: string | null }> {
+  let h = { status: '', error: null as string | null };
+  for (let i = 0; i < 400; i++) {
+    h = await request<{ status: string; error: string | null }>(socketPath, { op: 'health' });
+    if (h.status === want && (error === undefined || error.test(h.error ?? ''))) return h;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`health never said ${want}; last ${JSON.stringify(h)}`);
+}
