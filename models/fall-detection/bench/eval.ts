@@ -61,7 +61,9 @@ async function run(cases: Record<string, Case>): Promise<Map<string, Tally>> {
   const server = await startServerProcess({ RUTH_MODEL_ID: 'fall-detection' }, path.dirname(MODEL_DIR), 60_000);
   const tallies = new Map<string, Tally>();
   try {
-    for (const [name, c] of Object.entries(cases)) {
+    const entries = Object.entries(cases);
+    for (const [i, [name, c]] of entries.entries()) {
+      if (i % 50 === 0) process.stderr.write(`eval: ${i}/${entries.length} frames\n`);
       const frame = await frameFromImage(c.image, 'NV12');
       const f = path.join(shm, 'frame.nv12');
       writeFileSync(f, frame.bytes);
