@@ -4,11 +4,14 @@
  * compute durations, pending count) with a `ruth_` prefix and Prometheus'
  * units: seconds, `_total` on counters. docs/protocol.md lists every one.
  *
- * The hot path only bumps numbers: label-less histograms, and per-label
- * children (error codes, cameras) looked up once and kept. Gauges of the
- * pool's state are read at scrape time, never updated per request.
+ * The hot path only bumps plain numbers: histograms are CheapHistograms,
+ * and counters are tallied here and handed to prom-client's Counters when a
+ * scrape collects them, as are the pool's in-flight and pending counts. So a
+ * request costs a few adds, whatever the scrape rate; prom-client still
+ * formats the exposition.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { CheapHistogram } from './cheap-histogram.js';
 import type { ErrorCode } from '../errors/codes.js';
 
 /** Seconds: 50 µs (a no-op's round trip) up to 10 s (a request_timeout_ms). */
@@ -37,26 +40,33 @@ export interface PoolState {
   queued(): number;
 }
 
+/** Sets a counter to a tally at scrape time (prom-client counters only count up, so: reset, then add). */
+function tally(counter: Counter, value: number): void {
+  counter.reset();
+  if (value > 0) counter.inc(value);
+}
+
 export class Metrics {
   readonly registry = new Registry();
-  readonly #success: Counter.Internal;
-  readonly #failure: Counter<'error_code'>;
-  readonly #failureBy = new Map<string, Counter.Internal>();
-  readonly #queue: Histogram;
-  readonly #read: Histogram;
-  readonly #preprocess: Histogram;
-  readonly #infer: Histogram;
-  readonly #total: Histogram;
-  readonly #restarts: Counter;
-  readonly #loadFailures: Counter;
-  readonly #frames: Counter<'camera_id'>;
-  readonly #framesBy = new Map<string, Counter.Internal>();
+  #success = 0;
+  readonly #failures = new Map<string, number>();
+  readonly #queue: CheapHistogram;
+  readonly #read: CheapHistogram;
+  readonly #preprocess: CheapHistogram;
+  readonly #infer: CheapHistogram;
+  readonly #total: CheapHistogram;
+  #restarts = 0;
+  #loadFailures = 0;
+  /** Frames per camera label; at most maxCameras keys plus OTHER_CAMERA. */
+  readonly #frames = new Map<string, number>();
+  #otherFrames = 0;
   readonly #maxCameras: number;
   #pool: PoolState | null = null;
 
   constructor(identity: MetricsIdentity, maxCameras = DEFAULT_MAX_CAMERAS) {
     this.#maxCameras = maxCameras;
     const registers = [this.registry];
+    const self = this;
     const info = new Gauge({
       name: 'ruth_model_info',
       help: 'The served model and the runtime serving it (value always 1).',
@@ -64,20 +74,30 @@ export class Metrics {
       registers,
     });
     info.set({ model_id: identity.modelId, model_version: identity.modelVersion, runtime_version: identity.runtimeVersion, engine: identity.engine }, 1);
-    this.#success = new Counter({ name: 'ruth_inference_request_success_total', help: 'Inference requests answered with detections.', registers }).labels();
-    this.#failure = new Counter({
+    new Counter({
+      name: 'ruth_inference_request_success_total',
+      help: 'Inference requests answered with detections.',
+      registers,
+      collect() {
+        tally(this, self.#success);
+      },
+    });
+    new Counter({
       name: 'ruth_inference_request_failure_total',
       help: 'Inference requests answered with an error, by error_code (docs/protocol.md).',
       labelNames: ['error_code'],
       registers,
+      collect() {
+        this.reset();
+        for (const [code, n] of self.#failures) this.inc({ error_code: code }, n);
+      },
     });
-    const histogram = (name: string, help: string): Histogram => new Histogram({ name, help, buckets: BUCKETS, registers });
+    const histogram = (name: string, help: string): CheapHistogram => new CheapHistogram({ name, help, buckets: BUCKETS, registers });
     this.#queue = histogram('ruth_inference_queue_duration_seconds', 'Time from admission until a worker was handed the request.');
     this.#read = histogram('ruth_inference_frame_read_duration_seconds', 'Time the worker spent reading the frame from shared memory.');
     this.#preprocess = histogram('ruth_inference_compute_input_duration_seconds', 'Time the worker spent turning the frame into the model input (convert, resize, normalise).');
     this.#infer = histogram('ruth_inference_compute_infer_duration_seconds', "Time the model's handler spent in infer().");
     this.#total = histogram('ruth_inference_request_duration_seconds', 'Time from reading the whole request to having its answer, for every inference request.');
-    const self = this;
     new Gauge({
       name: 'ruth_inference_in_flight_requests',
       help: 'Admitted inference requests not yet answered (queued or running).',
@@ -94,13 +114,32 @@ export class Metrics {
         this.set(self.#pool?.queued() ?? 0);
       },
     });
-    this.#restarts = new Counter({ name: 'ruth_worker_restarts_total', help: 'Worker threads replaced after dying (crash, or a request past its deadline).', registers });
-    this.#loadFailures = new Counter({ name: 'ruth_worker_load_failures_total', help: 'Worker threads that failed to load the model.', registers });
-    this.#frames = new Counter({
+    new Counter({
+      name: 'ruth_worker_restarts_total',
+      help: 'Worker threads replaced after dying (crash, or a request past its deadline).',
+      registers,
+      collect() {
+        tally(this, self.#restarts);
+      },
+    });
+    new Counter({
+      name: 'ruth_worker_load_failures_total',
+      help: 'Worker threads that failed to load the model.',
+      registers,
+      collect() {
+        tally(this, self.#loadFailures);
+      },
+    });
+    new Counter({
       name: 'ruth_camera_frames_total',
       help: `Inference requests per camera_id; past ${maxCameras} distinct cameras, further ones count under camera_id="${OTHER_CAMERA}".`,
       labelNames: ['camera_id'],
       registers,
+      collect() {
+        this.reset();
+        for (const [camera, n] of self.#frames) this.inc({ camera_id: camera }, n);
+        if (self.#otherFrames > 0) this.inc({ camera_id: OTHER_CAMERA }, self.#otherFrames);
+      },
     });
   }
 
@@ -111,10 +150,10 @@ export class Metrics {
 
   /** One answered inference request: outcome, total time, and its camera. */
   request(code: ErrorCode | null, totalMs: number, cameraId: string | null): void {
-    if (code === null) this.#success.inc();
-    else this.#failureFor(code).inc();
+    if (code === null) this.#success++;
+    else this.#failures.set(code, (this.#failures.get(code) ?? 0) + 1); // bounded: codes are a fixed list
     this.#total.observe(totalMs / 1000);
-    if (cameraId !== null) this.#cameraCounter(cameraId).inc();
+    if (cameraId !== null) this.#countFrame(cameraId);
   }
 
   queued(ms: number): void {
@@ -128,11 +167,11 @@ export class Metrics {
   }
 
   workerRestarted(): void {
-    this.#restarts.inc();
+    this.#restarts++;
   }
 
   workerLoadFailed(): void {
-    this.#loadFailures.inc();
+    this.#loadFailures++;
   }
 
   /** The Prometheus text exposition (format 0.0.4). */
@@ -144,24 +183,11 @@ export class Metrics {
     return this.registry.contentType;
   }
 
-  #failureFor(code: string): Counter.Internal {
-    let child = this.#failureBy.get(code);
-    if (child === undefined) {
-      // Bounded: error codes are a fixed list (errors/codes.ts).
-      child = this.#failure.labels(code);
-      this.#failureBy.set(code, child);
-    }
-    return child;
-  }
-
-  #cameraCounter(cameraId: string): Counter.Internal {
-    let child = this.#framesBy.get(cameraId);
-    if (child === undefined) {
-      // Past the limit nothing more is remembered: the map stays bounded too.
-      if (this.#framesBy.size >= this.#maxCameras) return this.#frames.labels(OTHER_CAMERA);
-      child = this.#frames.labels(cameraId);
-      this.#framesBy.set(cameraId, child);
-    }
-    return child;
+  #countFrame(cameraId: string): void {
+    const n = this.#frames.get(cameraId);
+    if (n !== undefined) this.#frames.set(cameraId, n + 1);
+    // Past the limit nothing more is remembered: the map stays bounded.
+    else if (this.#frames.size < this.#maxCameras) this.#frames.set(cameraId, 1);
+    else this.#otherFrames++;
   }
 }
