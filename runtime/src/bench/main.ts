@@ -3,61 +3,64 @@
  * Spawns the real `ruth-model serve` and drives one-shot callers at 1, 8,
  * 64 and 256 concurrency against
  *   (a) a no-op handler (tiny frame, tiny input): the runtime's overhead;
- *   (b) a 1920x1080 NV12 frame in /dev/shm preprocessed to 640x640 float32.
- * Prints the tables and writes the runtime section of docs/benchmarks.md.
+ *   (b) a 1920x1080 NV12 frame in /dev/shm preprocessed to 640x640 float32;
+ * and, at every level, the yardstick: a bare framed echo server driven the
+ * same way in the same run, so each row has its ratio to what the machine
+ * allowed at that moment. It also times the 1080p -> 640x640 preprocessing
+ * on one thread. Prints the tables and writes the runtime section of
+ * docs/benchmarks.md.
  *
  * BENCH_SECONDS (default 4) sets the measuring time per step.
+ * BENCH_BASELINE=<another runtime's dist folder> also runs that build,
+ * interleaved level by level in the same run: before/after on equal terms.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runtimeVersion } from '../config/runtime-version.js';
+import { preprocess } from '../preprocess/preprocess.js';
 import { benchDirs, requestFrame, writeBenchModel, writeNv12 } from './fixture.js';
 import { runLoad, type LoadResult } from './load.js';
-import { machine, table, writeSection } from './report.js';
+import { SPEC_640, testFrame, timePreprocess, type PreprocessFn } from './preprocess-timing.js';
+import { machine, writeSection } from './report.js';
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const DIST = fileURLToPath(new URL('..', import.meta.url));
 const ECHO = fileURLToPath(new URL('./echo-server.js', import.meta.url));
 const DOC = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
 const LEVELS = [1, 8, 64, 256];
 
-async function serve(modelsDir: string, socketDir: string, env: Record<string, string>): Promise<{ proc: ChildProcess; socket: string; workers: number }> {
-  const proc = spawn(process.execPath, [CLI, 'serve'], {
-    env: { ...process.env, RUTH_MODELS_DIR: modelsDir, RUTH_SOCKET_DIR: socketDir, RUTH_HEARTBEAT_DIR: socketDir, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+interface Target {
+  name: string;
+  socket: string;
+  proc: ChildProcess;
+}
+
+async function spawnReady(args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; ready: Record<string, unknown> }> {
+  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       for (const line of out.split('\n')) {
-        if (!line.includes('"msg":"ready"')) continue;
-        const ready = JSON.parse(line) as { socket: string; workers: number };
-        resolve({ proc, socket: ready.socket, workers: ready.workers });
+        if (line.includes('"msg":"ready"')) resolve({ proc, ready: JSON.parse(line) as Record<string, unknown> });
       }
       if (out.length > 1e6) out = out.slice(-1e5);
     });
-    proc.once('exit', (code) => reject(new Error(`server exited with ${code} before ready:\n${out}`)));
+    proc.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before ready:\n${out}`)));
   });
 }
 
-/** The yardstick: a bare framed echo server, driven at 8 callers like (a). */
-async function yardstick(frame: Buffer, socketDir: string): Promise<LoadResult> {
-  const socket = `${socketDir}/bench-echo.sock`;
-  const proc = spawn(process.execPath, [ECHO, socket], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    proc.stdout!.once('data', () => resolve());
-    proc.once('exit', (code) => reject(new Error(`echo server exited with ${code}`)));
-  });
-  try {
-    const r = await runLoad(socket, frame, 8, SECONDS);
-    process.stdout.write(`bare echo server callers=8: ${r.rps} req/s p50=${r.p50_ms}ms p99=${r.p99_ms}ms refused=${r.refused}\n`);
-    return r;
-  } finally {
-    await stop(proc);
-  }
+/** `ruth-model serve` of one build, with its own socket folder. */
+async function serve(name: string, dist: string, modelsDir: string, root: string): Promise<Target & { workers: number }> {
+  const dir = mkdtempSync(path.join(root, 'sock-'));
+  // A generous bound so the figures show throughput, not admission control.
+  const env = { RUTH_MODELS_DIR: modelsDir, RUTH_SOCKET_DIR: dir, RUTH_HEARTBEAT_DIR: dir, RUTH_MAX_IN_FLIGHT: '1024' };
+  const { proc, ready } = await spawnReady([path.join(dist, 'cli/main.js'), 'serve'], env);
+  return { name, proc, socket: ready.socket as string, workers: ready.workers as number };
 }
 
 async function stop(proc: ChildProcess): Promise<void> {
@@ -66,63 +69,115 @@ async function stop(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function scenario(name: string, frame: Buffer, modelsDir: string, socketDir: string): Promise<{ results: LoadResult[]; workers: number }> {
-  // A generous bound so the figures show throughput, not admission control.
-  const server = await serve(modelsDir, socketDir, { RUTH_MAX_IN_FLIGHT: '1024' });
-  const results: LoadResult[] = [];
+interface Row {
+  echo: LoadResult;
+  runs: Record<string, LoadResult>;
+}
+
+/** Every level: the echo yardstick, then each build, one after another with one load driver. */
+async function scenario(label: string, frame: Buffer, modelsDir: string, root: string): Promise<{ rows: Row[]; workers: number }> {
+  const echoSocket = path.join(mkdtempSync(path.join(root, 'echo-')), 'echo.sock');
+  const echo = await spawnReady([ECHO, echoSocket], {});
+  const servers = [await serve('this build', DIST, modelsDir, root)];
+  if (BASELINE) servers.push(await serve('baseline', BASELINE, modelsDir, root));
+  const rows: Row[] = [];
   try {
     for (const c of LEVELS) {
-      const r = await runLoad(server.socket, frame, c, SECONDS);
-      results.push(r);
-      process.stdout.write(`${name} callers=${c}: ${r.rps} req/s p50=${r.p50_ms}ms p99=${r.p99_ms}ms refused=${r.refused} errors=${JSON.stringify(r.errors)}\n`);
+      const row: Row = { echo: await runLoad(echoSocket, frame, c, SECONDS), runs: {} };
+      for (const s of servers) row.runs[s.name] = await runLoad(s.socket, frame, c, SECONDS);
+      rows.push(row);
+      const parts = Object.entries(row.runs).map(([n, r]) => `${n} ${r.rps} req/s (${pct(r, row.echo)} of echo) p50=${r.p50_ms}ms refused=${r.refused} errors=${JSON.stringify(r.errors)}`);
+      process.stdout.write(`${label} callers=${c}: echo ${row.echo.rps} req/s; ${parts.join('; ')}\n`);
     }
   } finally {
-    await stop(server.proc);
+    await Promise.all([echo.proc, ...servers.map((s) => s.proc)].map(stop));
   }
-  return { results, workers: server.workers };
+  return { rows, workers: servers[0]!.workers };
+}
+
+function pct(r: LoadResult, echo: LoadResult): string {
+  return echo.rps === 0 ? 'n/a' : `${Math.round((100 * r.rps) / echo.rps)}%`;
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+function table(rows: Row[]): string {
+  const names = Object.keys(rows[0]!.runs);
+  const head = ['callers', ...names.flatMap((name) => [`${name} req/s`, 'p50 ms', 'p99 ms', 'refused', 'errors', '% of echo']), 'echo req/s'];
+  const lines = rows.map((row) => {
+    const cells = names.flatMap((name) => {
+      const r = row.runs[name]!;
+      const errs = Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(', ') || '0';
+      return [n(r.rps), String(r.p50_ms), String(r.p99_ms), String(r.refused), errs, `**${pct(r, row.echo)}**`];
+    });
+    return `| ${[String(row.echo.concurrency), ...cells, n(row.echo.rps)].join(' | ')} |`;
+  });
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---:').join('|')}|`, ...lines].join('\n');
+}
+
+async function preprocessRow(): Promise<{ name: string; cpu: number; wall: number }[]> {
+  const frame = testFrame('NV12', 1920, 1080);
+  const builds: [string, PreprocessFn][] = [['this build', preprocess]];
+  if (BASELINE) {
+    const mod = (await import(pathToFileURL(path.join(BASELINE, 'preprocess/preprocess.js')).href)) as { preprocess: PreprocessFn };
+    builds.push(['baseline', mod.preprocess]);
+  }
+  return builds.map(([name, fn]) => {
+    const t = timePreprocess(fn, frame, SPEC_640);
+    process.stdout.write(`preprocess 1080p NV12 -> 640x640 float32, ${name}: cpu ${t.cpu.median.toFixed(2)} ms (min ${t.cpu.min.toFixed(2)}), wall ${t.wall.median.toFixed(2)} ms\n`);
+    return { name, cpu: t.cpu.median, wall: t.wall.median };
+  });
 }
 
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0]!;
   const { root, shm } = benchDirs();
   try {
+    const pre = await preprocessRow();
     const noop = writeBenchModel(root, 'bench-noop', { width: 8, height: 8, dtype: 'uint8' });
     const full = writeBenchModel(root, 'bench-1080p', { width: 640, height: 640, dtype: 'float32' });
     const tiny = writeNv12(shm, 'tiny.nv12', 2, 2);
     const big = writeNv12(shm, 'big.nv12', 1920, 1080);
-
     const a = await scenario('(a) no-op', requestFrame(noop.modelId, tiny, 2, 2), noop.modelsDir, root);
-    const at8 = a.results.find((r) => r.concurrency === 8)!;
-    const echo = await yardstick(requestFrame(noop.modelId, tiny, 2, 2), root);
     const b = await scenario('(b) 1080p->640', requestFrame(full.modelId, big, 1920, 1080), full.modelsDir, root);
+    const loadAtEnd = os.loadavg()[0]!;
 
-    const bestB = Math.max(...b.results.map((r) => r.rps));
+    const at = (rows: Row[], c: number): Row => rows.find((r) => r.echo.concurrency === c)!;
+    const mine = (row: Row): LoadResult => row.runs['this build']!;
+    const preMine = pre[0]!;
+    const bestB = Math.max(...b.rows.map((r) => mine(r).rps));
     const section = `## Runtime (\`npm run bench\`)
 
-Measured ${new Date().toISOString().slice(0, 10)} with @ruth-ai/model-runtime ${runtimeVersion()} on: ${machine(loadAtStart)}.
-One-shot callers (connect, send one request, read one answer, close), as the platform's core makes them; the load driver runs in its own process on the same machine, so it shares the cores with the server. ${SECONDS} s per step after 0.5 s of warm-up; \`RUTH_WORKERS\` left at its default.
+Measured ${new Date().toISOString().slice(0, 10)} with @ruth-ai/model-runtime ${runtimeVersion()} on: ${machine(loadAtStart)}; at the end ${loadAtEnd.toFixed(2)}.
+One-shot callers (connect, send one request, read one answer, close), as the platform's core makes them; the load driver runs in its own process on the same machine, so it shares the cores with the server. ${SECONDS} s per step after 0.5 s of warm-up; \`RUTH_WORKERS\` left at its default.${BASELINE ? ' "baseline" is another build of the runtime (`BENCH_BASELINE`), run interleaved with this one, level by level.' : ''}
+
+At every level the yardstick, a bare framed echo server (no parsing, no pool, no frame), is driven first with the same load driver: **% of echo** is what the runtime reached of what this machine allowed a Unix-socket server at that moment. On a busy machine (see the load average) compare these ratios, not the absolute figures.
 
 ### (a) No-op handler (${a.workers} workers): the runtime's own overhead
 
-The request names a 2x2 NV12 frame in /dev/shm, read and preprocessed to an 8x8 input, so every request still crosses the socket, the decoder, validation, the worker pool, the frame reader and the encoder.
+The request names a 2x2 NV12 frame in /dev/shm, read and preprocessed to an 8x8 input, so every request still crosses the socket, the decoder, validation, the worker pool, the frame reader, the metrics and the encoder.
 
-${table(a.results)}
-
-Yardstick, same run and load driver: a bare framed echo server (no parsing, no pool, no frame) answers ${echo.rps.toLocaleString('en-US')} req/s at 8 callers, so the runtime reaches **${Math.round((100 * at8.rps) / echo.rps)}%** of what this machine allowed a Unix-socket server at that moment. On a busy machine (see the load average above) compare this ratio, not the absolute figures.
+${table(a.rows)}
 
 ### (b) 1920x1080 NV12 frame, preprocessed to 640x640 float32 (${b.workers} workers)
 
 Read from /dev/shm, converted and letterboxed to a 640x640x3 float32 tensor in one pass; the handler does nothing with it.
 
-${table(b.results)}
+${table(b.rows)}
 
-### Against the targets and the old Python runtime
+### Preprocessing on one thread
 
-| | old runtime (0.4.0) | target | this run |
-|---|---|---|---|
-| (a) 1 caller | 2,974 req/s | | ${a.results[0]!.rps.toLocaleString('en-US')} req/s |
-| (a) 8 callers | 79% of connections refused | >= 9,000 req/s, 0 refused | ${at8.rps.toLocaleString('en-US')} req/s, ${at8.refused} refused |
-| (b) frames/s | 19 (1 caller) | >= 200 | ${bestB.toLocaleString('en-US')} (best level) |
+1920x1080 NV12 -> 640x640 float32 letterbox, in this process, median of 7 rounds of 20 frames: ${pre.map((p) => `${p.name} **${p.cpu.toFixed(2)} ms** CPU (${p.wall.toFixed(2)} ms wall)`).join('; ')}.
+
+### Against the targets
+
+| measure | target | this run |
+|---|---|---|
+| (a) 1 caller | >= 60% of echo | ${pct(mine(at(a.rows, 1)), at(a.rows, 1).echo)} (${n(mine(at(a.rows, 1)).rps)} vs ${n(at(a.rows, 1).echo.rps)} req/s) |
+| (a) 8 callers | >= 60% of echo | ${pct(mine(at(a.rows, 8)), at(a.rows, 8).echo)} (${n(mine(at(a.rows, 8)).rps)} vs ${n(at(a.rows, 8).echo.rps)} req/s) |
+| (a) 64 / 256 callers | no regression | ${pct(mine(at(a.rows, 64)), at(a.rows, 64).echo)} / ${pct(mine(at(a.rows, 256)), at(a.rows, 256).echo)} of echo |
+| preprocess 1080p -> 640x640 float32 | <= 2 ms on one core | ${preMine.cpu.toFixed(2)} ms CPU |
+| (b) frames/s | rise | ${n(bestB)} (best level) |
 `;
     process.stdout.write(`\n${section}\n`);
     writeSection(DOC, 'runtime-bench', section);

@@ -1,7 +1,6 @@
 /** Benchmark tables, and writing one section of docs/benchmarks.md between its markers. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import type { LoadResult } from './load.js';
 
 /** A new docs/benchmarks.md; each benchmark appends its own marked section. */
 const SKELETON = `# Benchmarks
@@ -14,14 +13,6 @@ export function machine(loadAtStart: number): string {
   // The load average tells a reader whether other work shared the cores during the run.
   const load = loadAtStart.toFixed(2);
   return `${cpu}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}; 1-min load average at the start ${load}`;
-}
-
-export function table(results: LoadResult[]): string {
-  const rows = results.map((r) => {
-    const errs = Object.entries(r.errors).map(([k, v]) => `${k} ${v}`).join(', ') || '0';
-    return `| ${r.concurrency} | ${r.rps.toLocaleString('en-US')} | ${r.p50_ms} | ${r.p99_ms} | ${r.refused} | ${errs} |`;
-  });
-  return ['| callers | requests/s | p50 ms | p99 ms | refused | error responses |', '|---:|---:|---:|---:|---:|---|', ...rows].join('\n');
 }
 
 /**
