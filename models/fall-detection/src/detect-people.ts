@@ -1,20 +1,21 @@
 /**
- * One frame → people: MoveNet on the upright input, then, only when needed,
- * on the input turned a quarter each way, with the poses mapped back and
- * duplicates merged.
+ * One frame → people: find where people are, then read each one the right
+ * way up, with the poses mapped back and duplicates merged.
  *
- * Rotation policy ("auto"): the turned passes cost one inference each, so
- * they run only when the upright pass leaves doubt. A lying person usually
- * still shows in the upright pass, as a weak or horizontal skeleton; so the
- * turns run when some candidate at or above `probeScore` (below the
- * reporting threshold) is not a clear upright person: it looks horizontal,
- * or is only partly seen; or some slot's box, whatever its score, is wider
- * than tall (see lyingHint: MoveNet often leaves such a box on a lying person
- * it cannot read). Empty frames and frames of clearly upright people cost
- * one pass.
+ * Default policy ("regions"): MoveNet's upright pass reads the upright
+ * people and, in its six slots, leaves the places where someone may be
+ * lying: a box wider than tall (whatever its score: MoveNet often leaves
+ * one on a lying person it cannot read) or a candidate that is not a clear
+ * upright person. Up to `zoomRegions` such places, strongest first, are cut
+ * out, enlarged and read turned a quarter each way (zoomIn): a crop turned
+ * upright, not the whole frame turned. Frames of upright people, and
+ * frames with nobody, cost the one upright pass.
  *
- * After the turned passes, wide boxes that no pass could read get a zoomed,
- * turned look (zoomIn, zoom.ts): that is where small lying people hide.
+ * The whole-frame quarter turns stay as explicit options: "always" runs
+ * MoveNet on the whole input turned each way (3 passes), "auto" only when
+ * the upright pass leaves doubt (see needsTurn, lyingHint); both are
+ * followed by the zoomed look at wide boxes no pass could read. "never"
+ * is the upright pass alone.
  */
 import { boxIou } from '@ruth-ai/model-runtime';
 import { measureBody, type BodyGeometry } from './body-geometry.js';
@@ -24,7 +25,7 @@ import { offsetPose, rotateImage, unturnPose, type Turn } from './rotate.js';
 import { extractWindow, type Window } from './window.js';
 import { cropSquare, unzoomPose, zoomSquare, ZOOM_WINDOW } from './zoom.js';
 
-export type RotationPolicy = 'auto' | 'always' | 'never';
+export type RotationPolicy = 'auto' | 'regions' | 'always' | 'never';
 
 /** Runs MoveNet on one W×H×3 int32 image and returns its raw [1, 6, 56] output. */
 export type RunPose = (image: Int32Array, width: number, height: number) => Promise<Float32Array>;
@@ -65,6 +66,10 @@ export async function detectPeople(input: Uint8Array, stride: number, win: Windo
   const upright = candidates.filter((p) => p.pose.score >= opts.minScore);
   let passes = 1;
   let all = upright;
+  if (opts.rotation === 'regions') {
+    const zoomed = await zoomIn(input, stride, regionHints(raw, candidates, opts), run, opts);
+    return { people: mergePeople(all.concat(zoomed.people), opts.mergeIou), passes: passes + zoomed.passes };
+  }
   if (needsTurn(candidates, opts) || (opts.rotation === 'auto' && raw.some(lyingHint))) {
     const turned = new Int32Array(image.length);
     const slots = [...raw];
@@ -94,6 +99,24 @@ function zoomHints(slots: Pose[], found: Person[], max: number): Pose[] {
   for (const s of slots.filter(lyingHint).sort((a, b) => b.score - a.score)) {
     if (hints.length >= max) break;
     if (explained.some((b) => overlap(s.box, b) > 0.5) || hints.some((h) => overlap(s.box, h.box) > 0.5)) continue;
+    hints.push(s);
+  }
+  return hints;
+}
+
+/**
+ * Where to look closer without turning the whole frame: the upright pass's
+ * slots that may be a person lying down (a wide box, whatever its score, or
+ * a candidate that is not a clear upright person), strongest first, one per
+ * place, none on a clear upright person, at most `zoomRegions`.
+ */
+function regionHints(slots: Pose[], candidates: Person[], opts: DetectOptions): Pose[] {
+  const clear = candidates.filter((p) => isClearlyUpright(p, opts));
+  const doubtful = candidates.filter((c) => !clear.includes(c)).map((c) => c.pose);
+  const hints: Pose[] = [];
+  for (const s of [...new Set([...slots.filter(lyingHint), ...doubtful])].sort((a, b) => b.score - a.score)) {
+    if (hints.length >= opts.zoomRegions) break;
+    if (clear.some((u) => overlap(s.box, personBox(u)) > 0.5) || hints.some((h) => overlap(s.box, h.box) > 0.5)) continue;
     hints.push(s);
   }
   return hints;
@@ -171,14 +194,20 @@ const WIDE_MIN_PX = 12;
 
 function needsTurn(candidates: Person[], opts: DetectOptions): boolean {
   if (opts.rotation !== 'auto') return opts.rotation === 'always';
-  // An incomplete skeleton counts as upright only when it is a reportable
-  // person whose head sits above level shoulders (a portrait, hips out of view).
-  const clearlyUpright = candidates.filter((p) => (p.fall.uncertain ? p.body.headUp && p.pose.score >= opts.minScore : !looksHorizontal(p.body)));
+  const clearlyUpright = candidates.filter((p) => isClearlyUpright(p, opts));
   return candidates.some((c) => {
     if (clearlyUpright.includes(c)) return false;
     // A weak echo of a clearly upright person (MoveNet often returns one) is no doubt.
     return !clearlyUpright.some((u) => overlap(personBox(c), personBox(u)) > 0.5);
   });
+}
+
+/**
+ * An incomplete skeleton counts as upright only when it is a reportable
+ * person whose head sits above level shoulders (a portrait, hips out of view).
+ */
+function isClearlyUpright(p: Person, opts: DetectOptions): boolean {
+  return p.fall.uncertain ? p.body.headUp && p.pose.score >= opts.minScore : !looksHorizontal(p.body);
 }
 
 /** Intersection over the smaller box: catches a part-skeleton inside a whole one. */

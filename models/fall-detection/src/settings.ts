@@ -7,11 +7,14 @@
  *   - nms_iou_threshold: box IoU above which two poses (e.g. from the upright
  *     and a turned pass) are one person;
  *   - fall_threshold (parameters): fall_score at or above which a person is `fall`;
- *   - rotation (parameters): "auto", "always" or "never" (the turned passes);
- *   - probe_score (parameters): weak upright candidates down to this score may
- *     trigger the turned passes under "auto";
- *   - zoom_regions (parameters): after the turned passes, how many wide unread
- *     boxes get a zoomed, turned look (0 turns it off).
+ *   - rotation (parameters): "regions" (turned crops of the places the
+ *     upright pass marks as maybe lying), or the whole-frame quarter turns:
+ *     "auto" (on doubt), "always", "never";
+ *   - probe_score (parameters): weak upright candidates down to this score
+ *     count as doubt ("auto") or as a place to look closer ("regions");
+ *   - zoom_regions (parameters): how many places get a zoomed, turned look
+ *     ("regions"; after the turned passes for "auto" and "always"; 0 turns
+ *     it off).
  * A bad or missing value is INVALID_CONFIG. There are no fallback constants:
  * the handler checks model.yaml's values once at load, so a model.yaml that
  * lacks one fails at start-up rather than on every request.
@@ -48,8 +51,8 @@ function count(config: Readonly<MergedConfig>, name: string, max: number): numbe
 
 export function readSettings(config: Readonly<MergedConfig>): Settings {
   const rotation = config.rotation;
-  if (rotation !== 'auto' && rotation !== 'always' && rotation !== 'never') {
-    throw new RuntimeError('INVALID_CONFIG', `config.rotation must be "auto", "always" or "never", got ${JSON.stringify(rotation)}`);
+  if (rotation !== 'auto' && rotation !== 'regions' && rotation !== 'always' && rotation !== 'never') {
+    throw new RuntimeError('INVALID_CONFIG', `config.rotation must be "auto", "regions", "always" or "never", got ${JSON.stringify(rotation)}`);
   }
   return {
     personThreshold: unit(config, 'confidence_threshold'),

@@ -138,8 +138,9 @@ describe('settings', () => {
   const yaml = loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url)));
   const base = { ...yaml.parameters, confidence_threshold: yaml.confidence_threshold, nms_iou_threshold: yaml.nms_iou_threshold };
   it('reads model.yaml defaults and request overrides', () => {
-    expect(readSettings(base)).toEqual({ personThreshold: 0.2, fallThreshold: 0.6, rotation: 'auto', probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2 });
+    expect(readSettings(base)).toEqual({ personThreshold: 0.2, fallThreshold: 0.6, rotation: 'regions', probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2 });
     expect(readSettings({ ...base, fall_threshold: 0.8, rotation: 'never' })).toMatchObject({ fallThreshold: 0.8, rotation: 'never' });
+    for (const rotation of ['auto', 'always']) expect(readSettings({ ...base, rotation })).toMatchObject({ rotation });
   });
   it('rejects bad or missing values with INVALID_CONFIG', () => {
     const cases: Record<string, unknown>[] = [

@@ -99,7 +99,7 @@ describe('fall-detection golden fixtures over the real socket', { timeout: 120_0
     expect(s.minIou).toBeGreaterThanOrEqual(0.5);
   });
 
-  it('with rotation "auto" on every case, falls are never invented (precision 1) and the known misses are the mixed scenes only', async () => {
+  it('with the default rotation on every case, falls are never invented (precision 1) and the known misses are the mixed scenes only', async () => {
     const tally = emptyTally();
     const missed: string[] = [];
     for (const c of cases) {
@@ -109,7 +109,7 @@ describe('fall-detection golden fixtures over the real socket', { timeout: 120_0
       if (tally.fn > before) missed.push(c.name);
     }
     const s = summarise(tally);
-    console.log(`fall-detection golden set (rotation auto everywhere): ${JSON.stringify({ ...tally, ious: undefined, ...s, missed })}`);
+    console.log(`fall-detection golden set (default rotation everywhere): ${JSON.stringify({ ...tally, ious: undefined, ...s, missed })}`);
     expect(s.precision).toBe(1);
     expect(missed.every((name) => cases.find((c) => c.name === name)?.config?.rotation === 'always')).toBe(true);
   });
