@@ -9,7 +9,10 @@
  * the issue targets (fallen vs standing, nobody vs standing, one caller).
  * Writes docs/benchmarks.md (its own section only).
  *
- *   npm run bench:fall-detection   [BENCH_SECONDS=8] [EVAL_OUT=/tmp/fall-eval/set]
+ *   npm run bench:fall-detection   [BENCH_SECONDS=8] [EVAL_OUT=/tmp/fall-eval/set] [BENCH_CONFIG='{"rotation":"auto"}']
+ *
+ * BENCH_CONFIG, a request config sent with every frame, compares a setting
+ * against the model.yaml defaults in one run.
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +34,7 @@ const IMAGE = process.env.BENCH_IMAGE ?? 'ruth-ai/fall-detection:latest';
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO = path.resolve(MODEL_DIR, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONFIG = process.env.BENCH_CONFIG ? (JSON.parse(process.env.BENCH_CONFIG) as Record<string, unknown>) : null;
 
 /** Bilinear resize of a whole RGB picture (the bench's frames only). */
 function resize(img: RgbImage, w: number, h: number): RgbImage {
@@ -158,14 +162,15 @@ async function main(): Promise<void> {
     `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ` +
       `1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after the run (anything above 0 is other work competing for the 2 cores). ` +
       `${workers} workers (model.yaml leaves \`workers\` unset: one per core), TF.js wasm with one thread each, input 256×256 letterboxed (MoveNet runs on the 256×192 or 256×160 part that holds the picture). ` +
-      `One-shot callers over the real Unix socket, NV12 frames in /dev/shm made from the fixture photos, ${SECONDS} s per row.`,
+      `One-shot callers over the real Unix socket, NV12 frames in /dev/shm made from the fixture photos, ${SECONDS} s per row.` +
+      (CONFIG ? ` Every request sent \`config: ${JSON.stringify(CONFIG)}\` (BENCH_CONFIG), not the model.yaml defaults.` : ''),
     '',
     ...lines,
     ...costLines,
     '',
     table(rows),
     '',
-    'A frame whose upright pass leaves doubt (someone horizontal or partly seen) costs two more pose passes (the quarter turns; also triggered by a box wider than tall in any of MoveNet\'s six slots), then two small 128×128 passes per zoomed look at a wide box no pass could read (up to `zoom_regions`): see the "person lying" rows.',
+    'With the default `rotation: "regions"`, each place the upright pass marks as maybe lying (a box wider than tall in any of MoveNet\'s six slots, or a weak or tilted skeleton; up to `zoom_regions`) costs two small 128×128 passes (about a third of a full pass each), two more when the read reaches the cut\'s edge: see the "person lying" rows. A frame where the upright pass marks no such place costs that one pass.',
   ].join('\n');
   writeSection(path.join(REPO, 'docs/benchmarks.md'), 'fall-detection-bench', body);
   process.stdout.write(`${body}\n`);
@@ -186,6 +191,7 @@ async function measure(socket: string, frames: Frame[], callers: number, label: 
       camera_id: `bench-${callers}`,
       model_id: 'fall-detection',
       timestamp: now,
+      config: CONFIG,
     };
   };
   for (let i = 0; i < 4; i++) await request<InferenceResponse>(socket, body(i)); // warm both workers
