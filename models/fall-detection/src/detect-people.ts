@@ -19,7 +19,7 @@
  */
 import { boxIou } from '@ruth-ai/model-runtime';
 import { measureBody, type BodyGeometry } from './body-geometry.js';
-import { assessFall, looksHorizontal, type FallAssessment } from './fall-decision.js';
+import { assessFall, looksHorizontal, type FallAssessment, type FallRule } from './fall-decision.js';
 import { decodePoses, type Pose } from './keypoints.js';
 import { offsetPose, rotateImage, unturnPose, type Turn } from './rotate.js';
 import { extractWindow, type Window } from './window.js';
@@ -45,8 +45,10 @@ export interface DetectOptions {
   rotation: RotationPolicy;
   /** Two poses overlapping more than this (keypoint-box IoU) are one person. */
   mergeIou: number;
-  /** After the turned passes, at most this many wide unread boxes get a zoomed look (zoom.ts). */
+  /** At most this many places get a zoomed, turned look (zoom.ts). */
   zoomRegions: number;
+  /** The decision's constants (fall-decision.ts). */
+  rule: FallRule;
 }
 
 export interface DetectResult {
@@ -62,7 +64,7 @@ export async function detectPeople(input: Uint8Array, stride: number, win: Windo
   const image = extractWindow(input, stride, win, new Int32Array(win.w * win.h * 3));
   const back = (p: Pose): Pose => offsetPose(p, win.x, win.y);
   const raw = decodePoses(await run(image, win.w, win.h), win.w, win.h).map(back);
-  const candidates = toPeople(raw, 'upright', Math.min(opts.probeScore, opts.minScore));
+  const candidates = toPeople(raw, 'upright', Math.min(opts.probeScore, opts.minScore), opts.rule);
   const upright = candidates.filter((p) => p.pose.score >= opts.minScore);
   let passes = 1;
   let all = upright;
@@ -78,7 +80,7 @@ export async function detectPeople(input: Uint8Array, stride: number, win: Windo
       // The turned image is h wide and w high.
       const poses = decodePoses(await run(turned, win.h, win.w), win.h, win.w).map((p) => back(unturnPose(p, win.w, win.h, turn)));
       slots.push(...poses);
-      all = all.concat(toPeople(poses, turn, opts.minScore));
+      all = all.concat(toPeople(poses, turn, opts.minScore, opts.rule));
       passes++;
     }
     const zoomed = await zoomIn(input, stride, zoomHints(slots, all, opts.zoomRegions), run, opts);
@@ -155,7 +157,7 @@ async function readSquare(input: Uint8Array, size: number, sq: { x: number; y: n
   for (const turn of ['cw', 'ccw'] as const) {
     rotateImage(crop, n, n, turn, turned);
     const poses = decodePoses(await run(turned, n, n), n, n).map((p) => unzoomPose(unturnPose(p, n, n, turn), sq, n));
-    people = people.concat(toPeople(poses, `${turn}-zoom`, opts.minScore));
+    people = people.concat(toPeople(poses, `${turn}-zoom`, opts.minScore, opts.rule));
   }
   return people;
 }
@@ -167,12 +169,12 @@ function touchesEdge(b: readonly number[], sq: { x: number; y: number; side: num
     (b[2] > sq.x + sq.side - m && sq.x + sq.side < size) || (b[3] > sq.y + sq.side - m && sq.y + sq.side < size);
 }
 
-function toPeople(poses: Pose[], pass: Person['pass'], minScore: number): Person[] {
+function toPeople(poses: Pose[], pass: Person['pass'], minScore: number, rule: FallRule): Person[] {
   return poses
     .filter((pose) => pose.score >= minScore)
     .map((pose) => {
       const body = measureBody(pose);
-      return { pose, body, fall: assessFall(body), pass };
+      return { pose, body, fall: assessFall(body, rule), pass };
     })
     .filter((p) => p.body.box !== null);
 }

@@ -83,6 +83,7 @@ export default defineModel<State>({
       rotation: settings.rotation,
       mergeIou: settings.mergeIou,
       zoomRegions: settings.zoomRegions,
+      rule: settings.rule,
     });
     const detections = people.map((p) => toDetection(p, input.geometry, settings));
     return {

@@ -12,6 +12,9 @@
  *     "auto" (on doubt), "always", "never";
  *   - probe_score (parameters): weak upright candidates down to this score
  *     count as doubt ("auto") or as a place to look closer ("regions");
+ *   - trunk_angle_ramp, leg_angle_ramp, wide_aspect_ramp, head_above_hips_ramp,
+ *     bent_over_weight, hidden_legs, cue_weight, min_keypoints (parameters):
+ *     the fall decision's constants (fall-decision.ts FallRule);
  *   - zoom_regions (parameters): how many places get a zoomed, turned look
  *     ("regions"; after the turned passes for "auto" and "always"; 0 turns
  *     it off).
@@ -21,6 +24,7 @@
  */
 import { RuntimeError, type MergedConfig } from '@ruth-ai/model-runtime';
 import type { RotationPolicy } from './detect-people.js';
+import type { FallRule, Ramp } from './fall-decision.js';
 
 export interface Settings {
   personThreshold: number;
@@ -29,6 +33,7 @@ export interface Settings {
   probeScore: number;
   mergeIou: number;
   zoomRegions: number;
+  rule: FallRule;
 }
 
 function unit(config: Readonly<MergedConfig>, name: string): number {
@@ -49,6 +54,34 @@ function count(config: Readonly<MergedConfig>, name: string, max: number): numbe
   return value;
 }
 
+/** A ramp's two ends: two different numbers within [min, max]. */
+function ramp(config: Readonly<MergedConfig>, name: string, min: number, max: number): Ramp {
+  const value = config[name];
+  const ok = Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && v >= min && v <= max) && value[0] !== value[1];
+  if (!ok) {
+    const why = value === undefined || value === null ? 'is missing (model.yaml parameters should set it)' : `must be two different numbers in [${min}, ${max}] (where the cue is 0, where it is 1), got ${JSON.stringify(value)}`;
+    throw new RuntimeError('INVALID_CONFIG', `config.${name} ${why}`);
+  }
+  return [value[0], value[1]];
+}
+
+/** The decision's constants (fall-decision.ts FallRule). */
+function readRule(config: Readonly<MergedConfig>): FallRule {
+  const cueWeight = unit(config, 'cue_weight');
+  // Each supporting cue can take at most half the score off: the trunk stays the main gate.
+  if (cueWeight > 0.5) throw new RuntimeError('INVALID_CONFIG', `config.cue_weight must be a number in [0, 0.5], got ${cueWeight}`);
+  return {
+    trunk: ramp(config, 'trunk_angle_ramp', 0, 180),
+    legs: ramp(config, 'leg_angle_ramp', 0, 180),
+    wide: ramp(config, 'wide_aspect_ramp', 0, 10),
+    headLow: ramp(config, 'head_above_hips_ramp', -5, 5),
+    bentOver: unit(config, 'bent_over_weight'),
+    hiddenLegs: unit(config, 'hidden_legs'),
+    cueWeight,
+    minKeypoints: count(config, 'min_keypoints', 17),
+  };
+}
+
 export function readSettings(config: Readonly<MergedConfig>): Settings {
   const rotation = config.rotation;
   if (rotation !== 'auto' && rotation !== 'regions' && rotation !== 'always' && rotation !== 'never') {
@@ -62,5 +95,6 @@ export function readSettings(config: Readonly<MergedConfig>): Settings {
     mergeIou: unit(config, 'nms_iou_threshold'),
     // Each region costs two small passes; 18 is every slot of the three passes.
     zoomRegions: count(config, 'zoom_regions', 18),
+    rule: readRule(config),
   };
 }

@@ -16,6 +16,10 @@ import { lyingHint } from '../src/detect-people.js';
 import { modelWindow } from '../src/window.js';
 import { cropSquare, unzoomPose, zoomSquare } from '../src/zoom.js';
 
+// The decision's constants as shipped (model.yaml parameters, read the way the handler reads them).
+const yamlConfig = loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url)));
+const RULE = readSettings({ ...yamlConfig.parameters, confidence_threshold: yamlConfig.confidence_threshold, nms_iou_threshold: yamlConfig.nms_iou_threshold }).rule;
+
 type Joints = Partial<Record<keyof typeof KP, [number, number]>>;
 
 /** A pose from named joints (x, y in pixels); joints not given are invisible. */
@@ -48,23 +52,23 @@ describe('fall decision from body geometry', () => {
     const up = measureBody(pose(standing));
     expect(up.torsoAngle).toBeLessThan(5);
     expect(up.headAboveHips).toBeGreaterThan(1);
-    expect(assessFall(up)).toEqual({ fallScore: 0, uncertain: false });
+    expect(assessFall(up, RULE)).toEqual({ fallScore: 0, uncertain: false });
     expect(looksHorizontal(up)).toBe(false);
 
     const down = measureBody(pose(lying));
     expect(down.torsoAngle).toBeGreaterThan(85);
-    expect(assessFall(down).fallScore).toBeGreaterThanOrEqual(0.9);
+    expect(assessFall(down, RULE).fallScore).toBeGreaterThanOrEqual(0.9);
     expect(looksHorizontal(down)).toBe(true);
   });
 
   it('keeps bending over well below the default fall threshold and sitting at 0', () => {
-    expect(assessFall(measureBody(pose(bentOver))).fallScore).toBeLessThan(0.4);
-    expect(assessFall(measureBody(pose(sitting))).fallScore).toBe(0);
+    expect(assessFall(measureBody(pose(bentOver)), RULE).fallScore).toBeLessThan(0.4);
+    expect(assessFall(measureBody(pose(sitting)), RULE).fallScore).toBe(0);
   });
 
   it('calls a pose without a visible trunk uncertain, never a fall', () => {
     const headOnly = measureBody(pose({ nose: [50, 10], leftEye: [48, 8], rightEye: [52, 8], leftEar: [45, 9] }));
-    expect(assessFall(headOnly)).toEqual({ fallScore: 0, uncertain: true });
+    expect(assessFall(headOnly, RULE)).toEqual({ fallScore: 0, uncertain: true });
   });
 });
 
@@ -138,7 +142,11 @@ describe('settings', () => {
   const yaml = loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url)));
   const base = { ...yaml.parameters, confidence_threshold: yaml.confidence_threshold, nms_iou_threshold: yaml.nms_iou_threshold };
   it('reads model.yaml defaults and request overrides', () => {
-    expect(readSettings(base)).toEqual({ personThreshold: 0.2, fallThreshold: 0.6, rotation: 'regions', probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2 });
+    expect(readSettings(base)).toEqual({
+      personThreshold: 0.2, fallThreshold: 0.6, rotation: 'regions', probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2,
+      rule: { trunk: [40, 70], legs: [35, 65], wide: [0.8, 1.5], headLow: [0.6, 0.1], bentOver: 0.3, hiddenLegs: 0.8, cueWeight: 0.2, minKeypoints: 5 },
+    });
+    expect(readSettings({ ...base, trunk_angle_ramp: [30, 55] }).rule.trunk).toEqual([30, 55]);
     expect(readSettings({ ...base, fall_threshold: 0.8, rotation: 'never' })).toMatchObject({ fallThreshold: 0.8, rotation: 'never' });
     for (const rotation of ['auto', 'always']) expect(readSettings({ ...base, rotation })).toMatchObject({ rotation });
   });
@@ -146,6 +154,8 @@ describe('settings', () => {
     const cases: Record<string, unknown>[] = [
       { ...base, fall_threshold: 2 }, { ...base, fall_threshold: 'high' }, { ...base, rotation: 'sometimes' }, { ...base, probe_score: -1 }, { ...base, zoom_regions: 1.5 }, { ...base, zoom_regions: -1 },
       { ...base, fall_threshold: undefined }, { ...base, rotation: undefined }, { ...base, nms_iou_threshold: null },
+      { ...base, trunk_angle_ramp: [40, 40] }, { ...base, trunk_angle_ramp: [40] }, { ...base, leg_angle_ramp: ['a', 65] }, { ...base, cue_weight: 0.6 },
+      { ...base, min_keypoints: 18 }, { ...base, head_above_hips_ramp: undefined },
     ];
     for (const bad of cases) {
       let caught: unknown;
