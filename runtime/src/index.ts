@@ -16,6 +16,7 @@ export { encodeFrame } from './frames/encode.js';
 export { encodeFrameMeta, parseFrameMeta, FRAME_META_SIZE, type FrameMetaHeader } from './frames/frame-meta.js';
 export { writeExportFrame } from './frames/write-export.js';
 export { preprocess, syntheticInput } from './preprocess/preprocess.js';
+export { cropCorners, type Corners, type Point, type RgbImage } from './preprocess/crop-corners.js';
 export { computeGeometry, contentSize, inputBoxToFrame, inputPointToFrame, framePointToInput } from './preprocess/geometry.js';
 export { boxIou } from './api/boxes.js';
 // model.yaml, discovery and weights.
@@ -35,5 +36,5 @@ export { MessageDecoder, encodeMessage, parseBody, DEFAULT_MAX_REQUEST_BYTES } f
 export { socketPathFor } from './ipc/socket-file.js';
 // Engine adapters: packages resolved from the model folder.
 export { loadTfjsGraphModel, initWasmBackend, readGraphModelArtifacts, type TfjsModel } from './engines/tfjs.js';
-export { createOnnxSession, type OnnxEngine, type OnnxSessionOptions } from './engines/onnx.js';
+export { createOnnxSession, createOnnxSessions, sessionOptions, threadsPerWorker, type NamedSession, type OnnxEngine, type OnnxSessions, type OnnxSessionOptions } from './engines/onnx.js';
 export { requireFromModel, resolveFromModel } from './engines/resolve-from-model.js';

@@ -9,6 +9,7 @@
  */
 import type { Detection, InferenceRequest } from './wire.js';
 import type { ModelConfig, ResizeMode, TensorDtype, TensorLayout } from '../config/model-config.js';
+import type { Frame } from '../frames/read-frame.js';
 
 /** How the model input maps back to the original frame. */
 export interface FrameGeometry {
@@ -46,6 +47,8 @@ export interface LoadContext {
   weights: string[];
   /** 0-based index of this worker. */
   workerId: number;
+  /** How many workers run this model (e.g. to split the cores between their engine threads). */
+  workers: number;
   log: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -60,6 +63,11 @@ export interface InferContext {
   request: Readonly<InferenceRequest>;
   input: InputTensor;
   config: Readonly<MergedConfig>;
+  /**
+   * The original frame, for work at full resolution (e.g. cropCorners from
+   * a box found on the smaller input). Valid only until infer() settles.
+   */
+  frame: Frame;
 }
 
 export interface InferOutput {

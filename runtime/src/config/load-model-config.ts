@@ -150,6 +150,14 @@ export function validateModelConfig(file: string, data: Record<string, unknown>,
     if (ids.has(w.path)) issues.push({ path: `weights[${i}].path`, line: loc.line(['weights', i, 'path']), message: `lists ${show(w.path)} twice` });
     ids.add(w.path);
   });
+  // Every ONNX session loads a pinned weight: never an unchecked file.
+  const sessions = (data.onnx as { sessions?: Record<string, { weight: string }> } | undefined)?.sessions ?? {};
+  for (const [name, s] of Object.entries(sessions)) {
+    if (!ids.has(s.weight)) issues.push({ path: `onnx.sessions.${name}.weight`, line: loc.line(['onnx', 'sessions', name, 'weight']), message: `must be the path of one of weights, got ${show(s.weight)}` });
+  }
+  if (data.onnx !== undefined && data.engine !== 'onnx') {
+    issues.push({ path: 'onnx', line: loc.line(['onnx']), message: `is for engine: onnx, but engine is ${show(data.engine)}` });
+  }
   if (issues.length > 0) throw new ConfigError(file, issues);
   return deepFreeze(data) as unknown as ModelConfig;
 }

@@ -35,6 +35,24 @@ export interface InputSpec {
   pad_value: number;
 }
 
+/** One ONNX session of model.yaml's `onnx.sessions`. */
+export interface OnnxSessionSpec {
+  /** The .onnx file, relative to the model folder (one of `weights`). */
+  weight: string;
+  /** Input and output names the handler uses; checked against the model at load. */
+  inputs?: string[];
+  outputs?: string[];
+}
+
+/** model.yaml's `onnx` block: onnxruntime-node session options and sessions. */
+export interface OnnxConfig {
+  /** Per session; `auto` = CPU cores / workers, at least 1. */
+  intra_op_threads?: number | 'auto';
+  inter_op_threads?: number;
+  graph_optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  sessions?: Record<string, OnnxSessionSpec>;
+}
+
 export interface ResourceRequirements {
   gpu_required: boolean;
   gpu_memory_mb?: number | null;
@@ -62,6 +80,8 @@ export interface ModelConfig {
   parameters: Record<string, unknown>;
   runtime: string;
   engine: EngineName;
+  /** engine: onnx only. */
+  onnx?: OnnxConfig;
   handler: string;
   weights: WeightFile[];
   workers?: number;

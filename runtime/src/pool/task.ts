@@ -23,6 +23,8 @@ export interface WorkerSetup {
   allowedRoots: string[];
   /** 0-based slot index; a replacement worker keeps its slot's id. */
   workerId: number;
+  /** How many slots the pool has. */
+  workers: number;
   /**
    * 16 bytes: Int32 at 0, the seq of the task the worker is running (0 = none),
    * read by the main thread after a crash; Float64 at 8, when that task started

@@ -116,7 +116,7 @@ export class WorkerPool {
       },
       died: (slot, reason, running, others, wasReady) => this.#onDied(slot, reason, running, others, wasReady),
     };
-    const setup = { workerFile: WORKER_FILE, modelDir: options.modelDir, config: options.config, weights: options.weights, allowedRoots: options.allowedRoots };
+    const setup = { workerFile: WORKER_FILE, modelDir: options.modelDir, config: options.config, weights: options.weights, allowedRoots: options.allowedRoots, workers: options.workers };
     this.#slots = Array.from({ length: options.workers }, (_, i) => new WorkerSlot(i, setup, events));
     for (const slot of this.#slots) slot.start();
   }

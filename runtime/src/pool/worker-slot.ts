@@ -23,6 +23,8 @@ export interface SlotSetup {
   config: ModelConfig;
   weights: string[];
   allowedRoots: string[];
+  /** The pool's slot count, told to each handler's load(). */
+  workers: number;
 }
 
 export class WorkerSlot {
@@ -57,6 +59,7 @@ export class WorkerSlot {
       weights: this.#setup.weights,
       allowedRoots: this.#setup.allowedRoots,
       workerId: this.id,
+      workers: this.#setup.workers,
       current: this.#current.buffer as SharedArrayBuffer,
     };
     const worker = new Worker(this.#setup.workerFile, { workerData: data });

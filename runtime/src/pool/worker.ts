@@ -49,7 +49,7 @@ async function loadModel(): Promise<{ def: ModelDefinition; state: unknown }> {
     throw new Error(`handler ${file} must default-export defineModel({ load, infer }) (found ${typeof def})`);
   }
   const t0 = performance.now();
-  const state = await def.load({ config, modelDir: setup.modelDir, weights: setup.weights, workerId, log });
+  const state = await def.load({ config, modelDir: setup.modelDir, weights: setup.weights, workerId, workers: setup.workers, log });
   const t1 = performance.now();
   if (def.warmup) await def.warmup(state, syntheticInput(config.input));
   post({ type: 'ready', loadMs: ms(t0, t1), warmupMs: ms(t1, performance.now()) });
@@ -71,7 +71,7 @@ async function runOne(def: ModelDefinition, state: unknown, request: InferenceRe
     times.preprocessMs = t2 - t1;
     stage = 'infer';
     const merged: MergedConfig = request.config ? Object.freeze({ ...defaults, ...request.config } as MergedConfig) : defaults;
-    const out = await def.infer(state, { request, input, config: merged });
+    const out = await def.infer(state, { request, input, config: merged, frame });
     const t3 = performance.now();
     times.inferMs = t3 - t2;
     stage = 'output';
