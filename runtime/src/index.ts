@@ -36,5 +36,5 @@ export { MessageDecoder, encodeMessage, parseBody, DEFAULT_MAX_REQUEST_BYTES } f
 export { socketPathFor } from './ipc/socket-file.js';
 // Engine adapters: packages resolved from the model folder.
 export { loadTfjsGraphModel, initWasmBackend, readGraphModelArtifacts, type TfjsModel } from './engines/tfjs.js';
-export { createOnnxSession, createOnnxSessions, sessionOptions, threadsPerWorker, type NamedSession, type OnnxEngine, type OnnxSessions, type OnnxSessionOptions } from './engines/onnx.js';
+export { createOnnxSession, createOnnxSessions, sessionOptions, threadsPerWorker, type NamedSession, type OnnxEngine, type OnnxSessions, type OnnxSessionOptions, type OrtModule } from './engines/onnx.js';
 export { requireFromModel, resolveFromModel } from './engines/resolve-from-model.js';

@@ -249,10 +249,11 @@ export class WorkerPool {
         task.timer = setTimeout(() => this.#onRunDeadline(task), Math.ceil(budget - ran));
         return;
       }
-      // Stuck on this very request: end the thread; its batch is re-queued.
+      // Stuck on this very request: end the thread (after its current task
+      // when that ends within the grace); its batch is re-queued.
       slot.assigned.delete(task.seq);
       this.#options.log('warn', 'request ran past its deadline; restarting its worker', { worker: slot.id, timeout_ms: budget });
-      slot.kill();
+      slot.kill(budget);
     }
     // Otherwise it waits behind a stuck request in that worker: answer now, ignore its late result.
     this.#finish(task, { ok: false, code: 'TIMEOUT', message: `inference took longer than request_timeout_ms ${budget}` });

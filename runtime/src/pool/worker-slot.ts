@@ -77,6 +77,7 @@ export class WorkerSlot {
       }
     });
     let reason = 'worker exited';
+    this.#exitReason = null;
     worker.on('error', (err) => (reason = `uncaught in worker: ${err.message}`));
     worker.on('exit', (code) => {
       if (this.#worker !== worker) return;
@@ -90,8 +91,8 @@ export class WorkerSlot {
       const others = [...this.assigned.values()];
       this.assigned.clear();
       // Exit code 0 is a death too: a thread that ends while the slot holds it is gone.
-      this.lastError ??= `died: ${reason} (exit code ${code})`;
-      this.#events.died(this, `${reason} (exit code ${code})`, running, others, wasReady);
+      this.lastError ??= `died: ${this.#exitReason ?? reason} (exit code ${code})`;
+      this.#events.died(this, `${this.#exitReason ?? reason} (exit code ${code})`, running, others, wasReady);
     });
   }
 
@@ -116,10 +117,24 @@ export class WorkerSlot {
     return Atomics.load(this.#current, 0);
   }
 
-  /** Ends a stuck thread (a deadline passed); `died` fires and a replacement can start. */
-  kill(): void {
-    void this.#worker?.terminate();
+  /**
+   * Ends a thread stuck past a deadline; `died` fires and a replacement
+   * starts. It is first asked to exit after its current task, because a
+   * native engine call cannot be cut short: terminating a thread inside an
+   * onnxruntime-node run aborts the whole process. Only a thread still busy
+   * after `graceMs` (a handler looping in JavaScript) is terminated.
+   */
+  kill(graceMs: number): void {
+    const worker = this.#worker;
+    if (!worker) return;
+    this.ready = false;
+    this.#exitReason = `ended after a request deadline passed`;
+    worker.postMessage({ type: 'close' } satisfies ToWorker);
+    const timer = setTimeout(() => void worker.terminate(), graceMs);
+    worker.once('exit', () => clearTimeout(timer));
   }
+
+  #exitReason: string | null = null;
 
   /** Asks the thread to dispose the model and exit; terminates it after `graceMs`. */
   async stop(graceMs = 2000): Promise<void> {
