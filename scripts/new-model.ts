@@ -1,22 +1,27 @@
 /**
- * `npm run new-model -- <id>`: scaffolds models/<id>/ from
- * scripts/templates/model/, a working model (person boxes from MoveNet
- * MultiPose on TF.js) with its Dockerfile, pinned weights and golden
- * fixtures. Then it installs the folder's dependencies and regenerates
+ * `npm run new-model -- <id> [--engine tfjs|onnx]`: scaffolds models/<id>/
+ * from a template, a working model with its Dockerfile, pinned weights and
+ * golden fixtures: scripts/templates/model/ (tfjs, the default: person boxes
+ * from MoveNet MultiPose on TF.js wasm) or scripts/templates/model-onnx/
+ * (onnx: text regions from the PP-OCRv4 detector on ONNX Runtime). Then it installs the folder's dependencies and regenerates
  * docker-bake.json, so the model is at once a bake target (model-<id>) and
  * covered by the image tests. No other file needs editing.
  *
  *   npm run new-model -- people-counter
+ *   npm run new-model -- plate-reader --engine onnx
  *   npm run new-model -- people-counter --no-install --no-generate
  *   npm run new-model -- x --models-dir /elsewhere/models   (tests)
  */
 import { $, argv, fs, path } from 'zx';
 import { MODELS_DIR, ROOT } from './lib/models.js';
 
+const TEMPLATES: Record<string, string> = { tfjs: 'scripts/templates/model', onnx: 'scripts/templates/model-onnx' };
+const engine = String(argv.engine ?? 'tfjs');
+
 const config = {
   id: String(argv._[0] ?? ''),
   modelsDir: path.resolve(String(argv['models-dir'] ?? MODELS_DIR)),
-  template: path.join(ROOT, 'scripts/templates/model'),
+  template: path.join(ROOT, TEMPLATES[engine] ?? ''),
   install: argv.install !== false,
   generate: argv.generate !== false,
   // Same rule as model_id in schemas/model.schema.json.
@@ -29,6 +34,10 @@ const target = path.join(config.modelsDir, config.id);
 // Preconditions
 if (!config.idPattern.test(config.id)) {
   console.error(`new-model: expected a model id like "people-counter" (lowercase letters, digits, . _ -, at most 63), got ${JSON.stringify(config.id)}`);
+  process.exit(2);
+}
+if (!(engine in TEMPLATES)) {
+  console.error(`new-model: expected --engine ${Object.keys(TEMPLATES).join(' or ')}, got ${JSON.stringify(engine)}`);
   process.exit(2);
 }
 if (await fs.pathExists(target)) {

@@ -16,19 +16,24 @@ import { ROOT, readModels } from '../../scripts/lib/models.js';
 const exec = promisify(execFile);
 const scratch = join(ROOT, 'node_modules/.cache', `new-model-test-${process.pid}`);
 const modelsDir = join(scratch, 'models');
-const id = 'scaffold-check';
+// One scaffold of each engine's template.
+const KINDS = [
+  { engine: 'tfjs', id: 'scaffold-check', golden: 'test/golden/person-standing.json' },
+  { engine: 'onnx', id: 'scaffold-onnx-check', golden: 'test/golden/notice-sign.json' },
+] as const;
 
-describe('new-model', { timeout: 120_000 }, () => {
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+for (const { engine, id, golden } of KINDS) describe(`new-model --engine ${engine}`, { timeout: 120_000 }, () => {
   it('scaffolds a folder whose model.yaml validates and names the model', async () => {
-    await exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
-    for (const f of ['model.yaml', 'package.json', 'package-lock.json', 'tsconfig.json', 'Dockerfile', '.dockerignore', 'src/handler.ts', 'test/golden/person-standing.json']) {
+    await exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--engine', engine, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
+    for (const f of ['model.yaml', 'package.json', 'package-lock.json', 'tsconfig.json', 'Dockerfile', '.dockerignore', 'src/handler.ts', golden]) {
       expect(existsSync(join(modelsDir, id, f)), f).toBe(true);
     }
     const yaml = readFileSync(join(modelsDir, id, 'model.yaml'), 'utf8');
     expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/model.schema.json');
-    const [model] = await readModels(modelsDir);
+    expect(yaml).toContain(`engine: ${engine}`);
+    const model = (await readModels(modelsDir)).find((m) => m.id === id);
     expect(model).toMatchObject({ id, version: '0.1.0' });
     const lock = JSON.parse(readFileSync(join(modelsDir, id, 'package-lock.json'), 'utf8')) as { name: string; packages: Record<string, { name?: string }> };
     expect(lock.name).toBe(`@ruth-ai/model-${id}`);
@@ -51,7 +56,10 @@ describe('new-model', { timeout: 120_000 }, () => {
     expect(existsSync(join(modelsDir, id, 'dist/handler.js'))).toBe(true);
   });
 
-  it('refuses an id that is not a valid model_id, or a folder that exists', async () => {
+  it.runIf(engine === 'tfjs')('refuses an id that is not a valid model_id, a folder that exists, or an unknown engine', async () => {
+    await expect(exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', 'fresh-id', '--engine', 'pytorch', '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT })).rejects.toMatchObject({
+      stderr: expect.stringContaining('expected --engine tfjs or onnx'),
+    });
     await expect(exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', 'Bad_ID', '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT })).rejects.toMatchObject({
       stderr: expect.stringContaining('expected a model id like'),
     });
