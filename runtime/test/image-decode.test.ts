@@ -89,4 +89,23 @@ describe('annotate', () => {
     const back = decodeImage(encodePng(img));
     expect(Buffer.from(back.data).equals(Buffer.from(img.data))).toBe(true);
   });
+
+  it('draws a text line along its polygon, not its box, and labels it with the text read', () => {
+    // A diamond whose bbox corners lie off the outline.
+    const polygon = [[0.5, 0.3], [0.8, 0.6], [0.5, 0.9], [0.2, 0.6]];
+    const draw = (text?: string) => {
+      const img = { width: 200, height: 100, data: new Uint8Array(200 * 100 * 3).fill(128) };
+      annotate(img, [{ class_id: 0, class_name: 'text', confidence: 0.97, bbox: [0.2, 0.3, 0.8, 0.9], track_id: null, polygon, ...(text ? { text } : {}) }]);
+      return img;
+    };
+    const img = draw('A');
+    const c = [30, 120, 240];
+    expect(pixel(img, 130, 45)).toEqual(c); // on the edge from (100, 30) to (160, 60)
+    expect(pixel(img, 42, 88)).toEqual([128, 128, 128]); // the bbox's bottom-left corner: no rectangle drawn
+    expect(pixel(img, 100, 60)).toEqual([128, 128, 128]); // inside the polygon
+    // The label above the box reads "A 0.97" (6 glyphs), shorter than "text 0.97" (9) without text.
+    const labelWidth = (im: { width: number; data: Uint8Array }) => Array.from({ length: 200 }, (_, x) => pixel(im, x, 20)).filter((p) => p.join() === c.join()).length;
+    expect(labelWidth(img)).toBeGreaterThan(0);
+    expect(labelWidth(img)).toBeLessThan(labelWidth(draw()));
+  });
 });

@@ -1,7 +1,9 @@
 /**
- * Draws a response's detections on the picture that was sent: each box, a
- * label "class confidence", and for pose models the skeleton (keypoints with
- * COCO names, joined in the usual pairs). Colours follow the class: `fall`
+ * Draws a response's detections on the picture that was sent: each box (or
+ * its `polygon`, for rotated regions such as text lines), a label "class
+ * confidence" (or, when the detection carries `text`, the text read and the
+ * confidence), and for pose models the skeleton (keypoints with COCO names,
+ * joined in the usual pairs). Colours follow the class: `fall`
  * red, `person` green, anything else from a fixed palette.
  */
 import type { Detection } from '../api/wire.js';
@@ -36,6 +38,14 @@ interface NamedPoint {
 
 function colourFor(d: Detection): Rgb {
   return CLASS_COLOURS[d.class_name] ?? PALETTE[Math.abs(d.class_id) % PALETTE.length]!;
+}
+
+/** The detection's polygon as normalised [x, y] corners, when it has a usable one. */
+function polygonOf(d: Detection): [number, number][] | null {
+  const p = d.polygon;
+  if (!Array.isArray(p) || p.length < 3) return null;
+  const ok = p.every((q) => Array.isArray(q) && q.length === 2 && q.every((v) => typeof v === 'number' && Number.isFinite(v)));
+  return ok ? (p as [number, number][]) : null;
 }
 
 function keypointsOf(d: Detection): Map<string, { x: number; y: number; score: number }> {
@@ -76,8 +86,17 @@ export function annotate(image: RgbImage, detections: readonly Detection[], opti
   for (const d of detections) {
     const c = colourFor(d);
     const [x1, y1, x2, y2] = d.bbox;
-    canvas.strokeRect(x1 * W, y1 * H, x2 * W, y2 * H, stroke, c);
-    canvas.label(x1 * W, y1 * H, `${d.class_name} ${d.confidence.toFixed(2)}`, fontScale, WHITE, c);
+    const polygon = polygonOf(d);
+    if (polygon) {
+      polygon.forEach(([px, py], i) => {
+        const [qx, qy] = polygon[(i + 1) % polygon.length]!;
+        canvas.line(px * W, py * H, qx * W, qy * H, stroke, c);
+      });
+    } else {
+      canvas.strokeRect(x1 * W, y1 * H, x2 * W, y2 * H, stroke, c);
+    }
+    const name = typeof d.text === 'string' ? d.text : d.class_name;
+    canvas.label(x1 * W, y1 * H, `${name} ${d.confidence.toFixed(2)}`, fontScale, WHITE, c);
   }
   return image;
 }
