@@ -110,6 +110,16 @@ output_schema:
     expect(loadModelConfig(write(`${MINIMAL}expected_resolution: [1920, 10000]\ninput: { width: 640, height: 640 }\n`)).expected_resolution).toEqual([1920, 10000]);
   });
 
+  it('reads the onnx block (threads auto by default) and checks that each session loads a pinned weight', () => {
+    const c = loadModelConfig(write(`${MINIMAL}onnx:\n  sessions:\n    det: { weight: weights/model.onnx, inputs: [x] }\n`));
+    expect(c.onnx).toEqual({ intra_op_threads: 'auto', inter_op_threads: 1, graph_optimization: 'all', sessions: { det: { weight: 'weights/model.onnx', inputs: ['x'] } } });
+    const e = failure(`${MINIMAL}onnx:\n  sessions:\n    det:\n      weight: weights/other.onnx\n`);
+    expect(e.issues[0]).toMatchObject({ path: 'onnx.sessions.det.weight', line: 13, message: 'must be the path of one of weights, got "weights/other.onnx"' });
+    const tfjs = failure(`${MINIMAL.replace('engine: onnx', 'engine: tfjs')}onnx: { intra_op_threads: 2 }\n`);
+    expect(tfjs.issues[0]).toMatchObject({ path: 'onnx', message: 'is for engine: onnx, but engine is "tfjs"' });
+    expect(failure(`${MINIMAL}onnx: { intra_op_threads: 0 }\n`).issues[0]!.path).toBe('onnx.intra_op_threads');
+  });
+
   it('names path and line of a bad value', () => {
     const e = failure(MINIMAL.replace(`sha256: ${SHA}`, 'sha256: not-a-hash'));
     expect(e.issues[0]).toMatchObject({ path: 'weights[0].sha256', line: 9 });

