@@ -17,15 +17,11 @@
  *
  *   npm run eval:text-reading   [EVAL_ROOT=/] [EVAL_CONFIG='{"angle_check":"never"}']
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
-import { request } from '../../../runtime/src/client/one-shot.js';
-import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
-import { startServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
-import { frameFromImage } from '../../../test/support/frames.js';
 import { loadGoldenCases } from '../../../test/support/golden.js';
+import { serveModel } from '../../../test/support/served-model.js';
 import { cer } from '../../../test/support/text-metrics.js';
 
 interface Case { name: string; image: string; lines: string[]; optional: string[] }
@@ -74,26 +70,17 @@ function score(t: Tally, c: Case, read: string[]): void {
 }
 
 async function main(): Promise<void> {
-  await fetchWeights(MODEL_DIR);
   const sets: [string, Case[]][] = [['held-out', heldOut()], ['golden (dev)', golden()]];
   const missing = sets[0][1].filter((c) => !existsSync(c.image));
   if (missing.length > 0) throw new Error(`eval pictures missing (apt-get install opencv-doc, or extract it and set EVAL_ROOT): ${missing.map((c) => c.image).join(', ')}`);
-  const shm = mkdtempSync(path.join('/dev/shm', 'text-eval-'));
-  const server = await startServerProcess({ RUTH_MODEL_ID: 'text-reading' }, path.dirname(MODEL_DIR), 120_000);
+  const model = await serveModel(MODEL_DIR, 'text-reading', { loadTimeoutMs: 120_000, requestTimeoutMs: 60_000 });
   try {
     for (const [label, cases] of sets) {
       const t: Tally = { expected: 0, returned: 0, matched: 0, edits: 0, chars: 0, failures: [] };
       const folded: Tally = { expected: 0, returned: 0, matched: 0, edits: 0, chars: 0, failures: [] };
       const fold = (c: Case): Case => ({ ...c, lines: c.lines.map((l) => l.toLowerCase()), optional: c.optional.map((l) => l.toLowerCase()) });
       for (const c of cases) {
-        const frame = await frameFromImage(c.image, 'NV12');
-        const file = path.join(shm, 'frame.nv12');
-        writeFileSync(file, frame.bytes);
-        const now = Date.now() / 1000;
-        const res = await request<InferenceResponse>(server.socketPath, {
-          frame_reference: file, frame_metadata: { frame_id: 1, width: frame.width, height: frame.height, format: 'NV12', timestamp: now },
-          camera_id: 'eval', model_id: 'text-reading', timestamp: now, config: CONFIG,
-        }, { timeoutMs: 60_000 });
+        const res = await model.ask(c, CONFIG);
         if (res.error) throw new Error(`${c.name}: ${res.error_code} ${res.error}`);
         const read = res.detections.map((d) => String(d.text));
         score(t, c, read);
@@ -109,9 +96,7 @@ async function main(): Promise<void> {
       for (const f of t.failures) console.log(`  ${f}`);
     }
   } finally {
-    await server.stop('SIGTERM');
-    server.cleanup();
-    rmSync(shm, { recursive: true, force: true });
+    await model.stop();
   }
 }
 

@@ -6,59 +6,26 @@
  * IoU >= 0.5 and its text within 10% character error rate; the answer's
  * shape (polygon, text, metadata timings) is checked on every line.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
-import { request } from '../../../runtime/src/client/one-shot.js';
-import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
-import { startServerProcess, type ServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
-import { frameFromImage } from '../../../test/support/frames.js';
 import { loadGoldenCases, matchDetections, type GoldenCase } from '../../../test/support/golden.js';
+import { serveModel, type ServedModel } from '../../../test/support/served-model.js';
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
 const cases = loadGoldenCases(MODEL_DIR);
 
-let server: ServerProcess;
-let shmDir: string;
-
-async function ask(c: GoldenCase, config: Record<string, unknown> | null): Promise<InferenceResponse> {
-  const frame = await frameFromImage(c.image, c.format);
-  const file = path.join(shmDir, `${c.name}.${c.format.toLowerCase()}`);
-  writeFileSync(file, frame.bytes);
-  const now = Date.now() / 1000;
-  return request<InferenceResponse>(
-    server.socketPath,
-    {
-      frame_reference: file,
-      frame_metadata: { frame_id: 7, width: frame.width, height: frame.height, format: c.format, timestamp: now },
-      camera_id: 'golden',
-      model_id: 'text-reading',
-      timestamp: now,
-      config,
-    },
-    { timeoutMs: 60_000 },
-  );
-}
+let model: ServedModel;
+const ask = (c: GoldenCase, config: Record<string, unknown> | null): Promise<InferenceResponse> => model.ask(c, config);
 
 describe('text-reading golden fixtures over the real socket', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     expect(cases.length).toBeGreaterThanOrEqual(8);
-    await fetchWeights(MODEL_DIR);
-    shmDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'text-golden-'));
-    server = await startServerProcess({ RUTH_MODEL_ID: 'text-reading', RUTH_WORKERS: '2' }, path.dirname(MODEL_DIR), 120_000);
+    model = await serveModel(MODEL_DIR, 'text-reading', { loadTimeoutMs: 120_000, requestTimeoutMs: 60_000 });
   }, 150_000);
 
   afterAll(async () => {
-    if (server) {
-      const exit = await server.stop('SIGTERM');
-      expect(exit.code).toBe(0);
-      expect(existsSync(server.socketPath)).toBe(false);
-      server.cleanup();
-    }
-    if (shmDir) rmSync(shmDir, { recursive: true, force: true });
+    if (model) expect(await model.stop()).toEqual({ code: 0, socketLeft: false });
   });
 
   for (const c of cases) {
