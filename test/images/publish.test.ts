@@ -50,7 +50,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
   });
 }
 
-describe('publishing to a registry', { timeout: 300_000 }, () => {
+// Pushing compresses every layer of the runtime and each model image (two
+// models, ~650 MB in all): minutes on a loaded 2-core machine.
+describe('publishing to a registry', { timeout: 600_000 }, () => {
   const storage = mkdtempSync(join(tmpdir(), 'ruth-test-registry-'));
   const models = inject('modelImages');
   const version = inject('runtimeVersion');
