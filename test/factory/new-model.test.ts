@@ -16,6 +16,7 @@ import { ROOT, readModels } from '../../scripts/lib/models.js';
 const exec = promisify(execFile);
 const scratch = join(ROOT, 'node_modules/.cache', `new-model-test-${process.pid}`);
 const modelsDir = join(scratch, 'models');
+const ns = process.env.NAMESPACE || 'ruth-ai';
 // One scaffold of each engine's template.
 const KINDS = [
   { engine: 'tfjs', id: 'scaffold-check', golden: 'test/golden/person-standing.json' },
@@ -46,7 +47,8 @@ for (const { engine, id, golden } of KINDS) describe(`new-model --engine ${engin
     const { stdout } = await exec('docker', ['buildx', 'bake', '-f', 'docker-bake.hcl', '-f', out, '--print', `model-${id}`], { cwd: ROOT });
     const printed = JSON.parse(stdout) as { target: Record<string, { tags: string[]; contexts: Record<string, string> }> };
     expect(printed.target[`model-${id}`]).toMatchObject({
-      tags: [`ruth-ai/${id}:0.1.0`, `ruth-ai/${id}:latest`],
+      // bake names images under NAMESPACE (image tests set it per engineer).
+      tags: [`${ns}/${id}:0.1.0`, `${ns}/${id}:latest`],
       contexts: { runtime: 'target:runtime', sdk: 'target:runtime-sdk' },
     });
   });

@@ -32,6 +32,14 @@ import type { QueuedTask } from './queued-task.js';
 import type { TaskResult } from './task.js';
 import { WorkerSlot, type SlotEvents } from './worker-slot.js';
 
+/**
+ * How long a worker past a deadline may take to finish its task before it is
+ * terminated: long enough for any real native engine call (terminating a
+ * thread inside one aborts the process), short enough that a handler stuck
+ * in a JavaScript loop is replaced.
+ */
+const MIN_RETIRE_GRACE_MS = 30_000;
+
 export interface WorkerPoolOptions {
   modelDir: string;
   config: ModelConfig;
@@ -253,7 +261,7 @@ export class WorkerPool {
       // when that ends within the grace); its batch is re-queued.
       slot.assigned.delete(task.seq);
       this.#options.log('warn', 'request ran past its deadline; restarting its worker', { worker: slot.id, timeout_ms: budget });
-      slot.kill(budget);
+      slot.kill(Math.max(budget, MIN_RETIRE_GRACE_MS));
     }
     // Otherwise it waits behind a stuck request in that worker: answer now, ignore its late result.
     this.#finish(task, { ok: false, code: 'TIMEOUT', message: `inference took longer than request_timeout_ms ${budget}` });
