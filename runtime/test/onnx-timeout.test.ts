@@ -59,7 +59,7 @@ describe('a deadline inside an ONNX run', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     frames = new FrameDir();
     makeModel();
-    server = await startServerProcess({ RUTH_MODEL_ID: 'slow-onnx' }, SCRATCH, 60_000);
+    server = await startServerProcess({ RUTH_MODEL_ID: 'slow-onnx', RUTH_WORKERS: '1' }, SCRATCH, 60_000);
   }, 90_000);
   afterAll(async () => {
     if (server) {
@@ -78,10 +78,11 @@ describe('a deadline inside an ONNX run', { timeout: 120_000 }, () => {
     // The worker is retired once its run ends (seconds later) and a new one loads:
     // wait for the replacement's ready line, or for the process to die.
     const readyLines = () => s.logs.filter((l) => l.msg === 'worker ready').length;
-    for (let i = 0; i < 600 && readyLines() < 2 && s.proc.exitCode === null && s.proc.signalCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && readyLines() < 2 && s.proc.exitCode === null && s.proc.signalCode === null; i++) await new Promise((r) => setTimeout(r, 100));
     expect(s.proc.signalCode).toBeNull();
     expect(s.proc.exitCode).toBeNull();
     expect(readyLines()).toBe(2);
+    expect(s.logs.find((l) => l.msg === 'worker died')).toMatchObject({ reason: expect.stringContaining('ended after a request deadline passed (exit code 0)') });
     expect(await request<Record<string, unknown>>(s.socketPath, { op: 'health' })).toMatchObject({ status: 'ready' });
     const again = await request<Record<string, unknown>>(s.socketPath, req, { timeoutMs: 60_000 });
     expect(again.error_code).toBe('TIMEOUT');

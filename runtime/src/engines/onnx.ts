@@ -31,6 +31,21 @@ export interface OnnxEngine {
   session: Ort.InferenceSession;
 }
 
+/**
+ * Loads onnxruntime-node's native addon in the calling (main) thread and keeps
+ * it. Otherwise, when the last worker that loaded it exits (a worker retired
+ * after a deadline, or crashed), the addon is unloaded and every replacement
+ * fails with "Module did not self-register". Best effort: a missing package
+ * is reported by the worker's load.
+ */
+export function pinOnnxRuntime(modelDir: string): void {
+  try {
+    requireFromModel<OrtModule>(modelDir, 'onnxruntime-node');
+  } catch {
+    // The worker's load gives the clear error.
+  }
+}
+
 /** Intra-op threads per session so that `workers` sessions together use the cores once. */
 export function threadsPerWorker(workers: number, cores = availableParallelism()): number {
   return Math.max(1, Math.floor(cores / Math.max(1, workers)));

@@ -25,6 +25,7 @@
 import { fileURLToPath } from 'node:url';
 import type { InferenceRequest } from '../api/wire.js';
 import type { ModelConfig } from '../config/model-config.js';
+import { pinOnnxRuntime } from '../engines/onnx.js';
 import { StartupError } from '../errors/errors.js';
 import type { StageTimes } from '../metrics/metrics.js';
 import type { Problem } from '../health/condition.js';
@@ -93,6 +94,8 @@ export class WorkerPool {
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options;
+    // Replacement workers must be able to load the engine's addon again.
+    if (options.config.engine === 'onnx') pinOnnxRuntime(options.modelDir);
     this.workers = options.workers;
     this.maxInFlight = options.maxInFlight;
     this.#maxBatch = options.maxBatch ?? 16;
