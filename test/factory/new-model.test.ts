@@ -23,7 +23,7 @@ describe('new-model', { timeout: 120_000 }, () => {
 
   it('scaffolds a folder whose model.yaml validates and names the model', async () => {
     await exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
-    for (const f of ['model.yaml', 'package.json', 'package-lock.json', 'tsconfig.json', 'Dockerfile', '.dockerignore', 'src/handler.ts', 'test/golden/person-standing.json']) {
+    for (const f of ['model.yaml', 'package.json', 'package-lock.json', 'tsconfig.json', '.dockerignore', 'src/handler.ts', 'test/golden/person-standing.json']) {
       expect(existsSync(join(modelsDir, id, f)), f).toBe(true);
     }
     const yaml = readFileSync(join(modelsDir, id, 'model.yaml'), 'utf8');

@@ -3,7 +3,8 @@
  * each of them as written, and set no environment variable the README does
  * not tell a user about, so a green CI means the README's commands work.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/lib/models.js';
@@ -44,5 +45,33 @@ describe('README commands and .ci/run', () => {
   it('.ci/run runs npm only as the README does', () => {
     const npmLines = ciLines.filter((l) => /(^|&&\s*|\|\|\s*)npm\b/.test(l));
     expect(npmLines).toEqual([commandUnder('Build everything'), commandUnder('Test everything')]);
+  });
+});
+
+describe('README Layout', () => {
+  const block = /## Layout\n\n```\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  // Each entry is the first word of a line; indented entries are inside the last top-level folder.
+  const entries: string[] = [];
+  let parent = '';
+  for (const line of block.split('\n').filter((l) => l.trim() !== '')) {
+    const name = line.trim().split(/\s+/)[0]!;
+    if (line.startsWith(' ')) {
+      entries.push(parent + name);
+    } else {
+      parent = name;
+      entries.push(name);
+    }
+  }
+
+  it('names only paths that exist', () => {
+    expect(entries.length).toBeGreaterThan(10);
+    const missing = entries.filter((e) => !e.includes('<') && !existsSync(join(ROOT, e)));
+    expect(missing).toEqual([]);
+  });
+
+  it('names every top-level folder the repository tracks', () => {
+    const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => f.includes('/')).map((f) => `${f.split('/')[0]}/`);
+    const folders = [...new Set(tracked)].filter((f) => existsSync(join(ROOT, f)));
+    expect(folders.filter((f) => !entries.some((e) => e === f || e.startsWith(f)))).toEqual([]);
   });
 });

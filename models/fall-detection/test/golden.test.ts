@@ -10,12 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from '../../../runtime/src/client/one-shot.js';
-import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
-import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
-import { startServerProcess, type ServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
-import { frameFromImage } from '../../../test/support/frames.js';
-import { loadGoldenCases, matchDetections, type GoldenCase } from '../../../test/support/golden.js';
+import { request, type InferenceResponse, fetchWeights } from '@ruth-ai/model-runtime';
+import { startServerProcess, type ServerProcess, frameFromImage, loadGoldenCases, matchDetections, type GoldenCase } from '@ruth-ai/model-runtime/testing';
 import { addCase, emptyTally, outsideRegions, readUnlabelled, summarise } from './support/fall-metrics.js';
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
