@@ -74,11 +74,11 @@ describe('discoverModels', () => {
       writeFileSync(join(only, 'wanted', 'dist', 'handler.js'), 'export default {};\n');
       mkdirSync(join(only, 'sibling'));
       writeFileSync(join(only, 'sibling', 'model.yaml'), 'model_id: [\n');
-      const found = discoverModels(only, 'wanted');
+      const found = discoverModels(only, { only: 'wanted' });
       expect(found.models.map((m) => m.config.model_id)).toEqual(['wanted']);
       expect(found.unavailable).toEqual([]);
       // An id naming no folder falls back to scanning every folder.
-      expect(discoverModels(only, 'renamed').unavailable.map((u) => u.dir)).toEqual([join(only, 'sibling')]);
+      expect(discoverModels(only, { only: 'renamed' }).unavailable.map((u) => u.dir)).toEqual([join(only, 'sibling')]);
     } finally {
       rmSync(only, { recursive: true, force: true });
     }
