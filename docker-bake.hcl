@@ -10,9 +10,10 @@
 // Images are <REGISTRY>/<NAMESPACE>/<name>; an empty REGISTRY means local names.
 variable "REGISTRY" { default = "" }
 variable "NAMESPACE" { default = "ruth-ai" }
-// Base OS of the runtime. scripts/ensure-base-image.ts creates it when it is
-// neither present nor pullable.
-variable "BASE_IMAGE" { default = "debian:trixie-slim" }
+// Base OS of the runtime; null: runtime/Dockerfile's ARG default applies (as
+// buildx's own bake file does). scripts/ensure-base-image.ts creates it when
+// it is neither present nor pullable.
+variable "BASE_IMAGE" { default = null }
 // CA bundle handed to npm inside builds as the secret `npm_ca`. Set it to ""
 // where npm needs no extra CA (it is then not passed at all).
 variable "CA_BUNDLE" { default = "/etc/ssl/certs/ca-certificates.crt" }
@@ -81,8 +82,9 @@ target "model" {
   matrix     = { m = MODELS }
   inherits   = ["_common", "docker-metadata-action"]
   context    = m.context
-  dockerfile = "Dockerfile"
-  // The model's Dockerfile says FROM sdk / FROM runtime: the targets above,
+  // runtime/docker/model.Dockerfile, or the model's own (generate decides).
+  dockerfile = m.dockerfile
+  // The Dockerfile says FROM sdk / FROM runtime: the targets above,
   // built in the same run, no registry in between.
   contexts = {
     sdk     = "target:runtime-sdk"

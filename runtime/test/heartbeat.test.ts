@@ -11,7 +11,7 @@ import { request } from '../src/client/one-shot.js';
 import { Heartbeat } from '../src/health/heartbeat.js';
 import { Stats } from '../src/health/stats.js';
 import type { LogLevel } from '../src/log/logger.js';
-import { runCli, startServerProcess } from './helpers/spawn-server.js';
+import { runCli, startServerProcess } from '../src/testing/spawn-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ruth-heartbeat-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
-import { FrameDir, goodRequest } from './helpers/frames.js';
-import { RUNTIME_DIR, runCli, startServerProcess } from './helpers/spawn-server.js';
+import { FrameDir } from '../src/testing/frame-dir.js';
+import { goodRequest } from './helpers/frames.js';
+import { RUNTIME_DIR, runCli, startServerProcess } from '../src/testing/spawn-server.js';
 import { waitForInFlight } from './helpers/wait.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'ruth-life-'));
@@ -174,7 +175,8 @@ describe('lifecycle', { timeout: 30_000 }, () => {
       const health = runCli(['health', '--socket', server.socketPath]);
       expect((await health.exited).code).toBe(0);
       expect(health.logs[0]).toMatchObject({ op: 'health', status: 'ready' });
-      const env = { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models'), RUTH_SOCKET_DIR: server.dir };
+      // No RUTH_MODEL_ID and no heartbeat to go by: the socket comes from discovering the models folder.
+      const env = { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models'), RUTH_SOCKET_DIR: server.dir, RUTH_HEARTBEAT_DIR: path.join(server.dir, 'none') };
       const describeRun = runCli(['describe'], env);
       expect((await describeRun.exited).code).toBe(0);
       expect(describeRun.logs[0]).toMatchObject({ op: 'describe', model_id: 'echo' });
@@ -188,5 +190,22 @@ describe('lifecycle', { timeout: 30_000 }, () => {
     }
     const gone = runCli(['health', '--socket', '/tmp/ruth-no-such.sock']);
     expect((await gone.exited).code).toBe(1);
+  });
+
+  it('health finds the socket from RUTH_MODEL_ID or the heartbeat, reading no model.yaml', async () => {
+    const server = await startServerProcess({ RUTH_WORKERS: '1' });
+    try {
+      // No models folder at all: any YAML work would fail the command.
+      const noModels = { RUTH_MODELS_DIR: path.join(server.dir, 'no-such-models'), RUTH_SOCKET_DIR: server.dir };
+      const byId = runCli(['health'], { ...noModels, RUTH_MODEL_ID: 'echo' });
+      expect((await byId.exited).code).toBe(0);
+      expect(byId.logs[0]).toMatchObject({ op: 'health', model_id: 'echo', status: 'ready' });
+      const byHeartbeat = runCli(['health'], { ...noModels, RUTH_HEARTBEAT_DIR: server.dir });
+      expect((await byHeartbeat.exited).code).toBe(0);
+      expect(byHeartbeat.logs[0]).toMatchObject({ op: 'health', model_id: 'echo', status: 'ready' });
+    } finally {
+      await server.stop();
+      server.cleanup();
+    }
   });
 });

@@ -7,8 +7,9 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
 import { Metrics, OTHER_CAMERA } from '../src/metrics/metrics.js';
-import { FrameDir, goodRequest } from './helpers/frames.js';
-import { runCli, startServerProcess, type ServerProcess } from './helpers/spawn-server.js';
+import { FrameDir } from '../src/testing/frame-dir.js';
+import { goodRequest } from './helpers/frames.js';
+import { runCli, startServerProcess, type ServerProcess } from '../src/testing/spawn-server.js';
 
 /** Samples of a text exposition: "name{labels}" -> value. */
 function samples(text: string): Map<string, number> {

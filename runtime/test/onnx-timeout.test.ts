@@ -13,8 +13,9 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
-import { FrameDir, goodRequest } from './helpers/frames.js';
-import { RUNTIME_DIR, startServerProcess, type ServerProcess } from './helpers/spawn-server.js';
+import { FrameDir } from '../src/testing/frame-dir.js';
+import { goodRequest } from './helpers/frames.js';
+import { RUNTIME_DIR, startServerProcess, type ServerProcess } from '../src/testing/spawn-server.js';
 
 const REPO = path.resolve(RUNTIME_DIR, '..');
 const SCRATCH = path.join(REPO, 'node_modules/.cache', `onnx-timeout-${process.pid}`);

@@ -8,9 +8,11 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
-import { FrameDir, framed, goodRequest } from './helpers/frames.js';
+import { FrameDir } from '../src/testing/frame-dir.js';
+import { framed, goodRequest } from './helpers/frames.js';
 import { exchangeRaw } from './helpers/raw.js';
-import { runCli, startServerProcess, type ServerProcess } from './helpers/spawn-server.js';
+import { runCli, startServerProcess, type ServerProcess } from '../src/testing/spawn-server.js';
+import { until } from '../src/testing/until.js';
 import { waitForStatus } from './helpers/wait.js';
 
 /** A request body whose `key` (at top level or in frame_metadata) nests `depth` levels: about 30 KB, built as text. */
@@ -82,7 +84,7 @@ describe('pool failure guarantees', { timeout: 60_000 }, () => {
       const cli = runCli(['health', '--socket', server.socketPath]);
       expect((await cli.exited).code).toBe(1);
       // The heartbeat tells the same (written every 5 s).
-      for (let i = 0; i < 200 && JSON.parse(readFileSync(server.heartbeatFile, 'utf8')).status !== 'not_ready'; i++) await new Promise((r) => setTimeout(r, 50));
+      await until(() => JSON.parse(readFileSync(server.heartbeatFile, 'utf8')).status === 'not_ready', 20_000, 'the heartbeat to say not_ready');
       expect(JSON.parse(readFileSync(server.heartbeatFile, 'utf8')).status).toBe('not_ready');
       expect(server.logs.some((l) => l.msg === 'replacement worker failed to load; retrying')).toBe(true);
 

@@ -9,8 +9,9 @@ import { loadModelConfig } from '../src/config/load-model-config.js';
 import { verifyWeights } from '../src/config/verify-weights.js';
 import type { InferenceRequest } from '../src/api/wire.js';
 import { WorkerPool } from '../dist/pool/worker-pool.js';
-import { FrameDir, goodRequest } from './helpers/frames.js';
-import { FIXTURE_MODELS } from './helpers/spawn-server.js';
+import { FrameDir } from '../src/testing/frame-dir.js';
+import { goodRequest } from './helpers/frames.js';
+import { FIXTURE_MODELS } from '../src/testing/spawn-server.js';
 
 describe('pool hand-off', { timeout: 30_000 }, () => {
   let pool: WorkerPool;

@@ -7,8 +7,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelClient } from '../src/client/model-client.js';
 import { request } from '../src/client/one-shot.js';
-import { FrameDir, framed, goodRequest } from './helpers/frames.js';
-import { startServerProcess, type ServerProcess } from './helpers/spawn-server.js';
+import { FrameDir } from '../src/testing/frame-dir.js';
+import { framed, goodRequest } from './helpers/frames.js';
+import { startServerProcess, type ServerProcess } from '../src/testing/spawn-server.js';
 import { waitForInFlight, waitForStatus } from './helpers/wait.js';
 
 const frameIdOf = (body: Record<string, unknown>): number => (body.frame_metadata as { frame_id: number }).frame_id;

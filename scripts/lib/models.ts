@@ -3,12 +3,13 @@
  * factory builds. Shared by generate.ts (docker-bake.json, the CI matrix) and
  * the image tests (which models to start).
  *
- * Validation is the runtime's own loadModelConfig (runtime/dist), so the
+ * Validation is the runtime's own loadModelConfig, so the
  * factory and the container accept exactly the same files and report errors
  * the same way: file:line: yaml.path: message.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { discoverModels } from '@ruth-ai/model-runtime';
 import semver from 'semver';
 
 export const ROOT = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
@@ -23,70 +24,48 @@ export interface ModelEntry {
   license: string;
   /** Build context, relative to the repo root. */
   context: string;
+  /** The Dockerfile, relative to the context: the model's own, else the shared one. */
+  dockerfile: string;
 }
 
 /** Files a model folder needs besides model.yaml to be built by the factory. */
-const REQUIRED_FILES = ['Dockerfile', 'package.json', 'package-lock.json'];
+const REQUIRED_FILES = ['package.json', 'package-lock.json'];
+
+/** Every model builds with this file unless its folder brings its own Dockerfile. */
+export const SHARED_DOCKERFILE = 'runtime/docker/model.Dockerfile';
 
 export function runtimeVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, 'runtime/package.json'), 'utf8')) as { version: string }).version;
 }
 
-type RuntimeConfigApi = {
-  loadModelConfig(file: string): { model_id: string; model_version: string; model_name: string; description?: string; license?: string; runtime: string };
-  formatConfigError(err: unknown): string;
-};
-
-async function runtimeConfigApi(): Promise<RuntimeConfigApi> {
-  const entry = join(ROOT, 'runtime/dist/index.js');
-  if (!existsSync(entry)) {
-    throw new Error(`expected the compiled runtime at ${relative(ROOT, entry)} (it validates model.yaml); run \`npx tsc -b runtime\` first`);
-  }
-  return (await import(entry)) as RuntimeConfigApi;
-}
-
 /**
- * Every model folder, sorted by id. Throws one Error listing every problem in
- * every folder, so one run shows all there is to fix.
+ * Every model folder, sorted by id: the runtime's own discovery over the
+ * source folders, stricter: what the server would only warn about or skip
+ * (a folder name that is not the model_id, a folder without model.yaml) is an
+ * error here. Throws one Error listing every problem in every folder, so one
+ * run shows all there is to fix.
  */
 export async function readModels(modelsDir = MODELS_DIR): Promise<ModelEntry[]> {
-  const api = await runtimeConfigApi();
+  if (!existsSync(modelsDir)) return [];
   const version = runtimeVersion();
-  const problems: string[] = [];
+  const found = discoverModels(modelsDir, { built: false });
+  // Paths shown relative to the repo, one line per problem.
+  const shown = (text: string): string => text.split(`${ROOT}/`).join('');
+  const problems = [
+    ...found.ignored.map((dir) => `${shown(join(dir, 'model.yaml'))}: missing (every folder under models/ is a model; scaffold one with \`npm run new-model -- <id>\`)`),
+    // A model.yaml error already starts with file:line.
+    ...[...found.unavailable, ...found.warnings].map((u) => (u.reason.startsWith(u.dir) ? shown(u.reason) : `${shown(join(u.dir, 'model.yaml'))}: ${shown(u.reason)}`)),
+  ];
   const entries: ModelEntry[] = [];
-  const seen = new Map<string, string>();
-
-  const folders = existsSync(modelsDir)
-    ? readdirSync(modelsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
-    : [];
-  for (const folder of folders) {
-    const file = join(modelsDir, folder, 'model.yaml');
-    const shown = relative(ROOT, file);
-    if (!existsSync(file)) {
-      problems.push(`${shown}: missing (every folder under models/ is a model; scaffold one with \`npm run new-model -- <id>\`)`);
-      continue;
-    }
-    let config;
-    try {
-      config = api.loadModelConfig(file);
-    } catch (err) {
-      // One line per problem, with the path shown relative to the repo.
-      problems.push(String((err as Error).message ?? api.formatConfigError(err)).split(file).join(shown));
-      continue;
-    }
-    if (config.model_id !== folder) {
-      problems.push(`${shown}: model_id: must equal the folder name ${JSON.stringify(folder)}, got ${JSON.stringify(config.model_id)}`);
-    }
-    const other = seen.get(config.model_id);
-    if (other !== undefined) problems.push(`${shown}: model_id: ${JSON.stringify(config.model_id)} is also the id of ${other}`);
-    seen.set(config.model_id, shown);
+  for (const { dir, config } of found.models) {
+    const file = shown(join(dir, 'model.yaml'));
     if (semver.validRange(config.runtime) === null) {
-      problems.push(`${shown}: runtime: must be a semver range like ^1.0.0, got ${JSON.stringify(config.runtime)}`);
+      problems.push(`${file}: runtime: must be a semver range like ^1.0.0, got ${JSON.stringify(config.runtime)}`);
     } else if (!semver.satisfies(version, config.runtime)) {
-      problems.push(`${shown}: runtime: ${JSON.stringify(config.runtime)} is not satisfied by @ruth-ai/model-runtime ${version} (runtime/package.json)`);
+      problems.push(`${file}: runtime: ${JSON.stringify(config.runtime)} is not satisfied by @ruth-ai/model-runtime ${version} (runtime/package.json)`);
     }
     for (const name of REQUIRED_FILES) {
-      if (!existsSync(join(modelsDir, folder, name))) problems.push(`${relative(ROOT, join(modelsDir, folder, name))}: missing (the image build needs it)`);
+      if (!existsSync(join(dir, name))) problems.push(`${shown(join(dir, name))}: missing (the image build needs it)`);
     }
     entries.push({
       id: config.model_id,
@@ -94,11 +73,12 @@ export async function readModels(modelsDir = MODELS_DIR): Promise<ModelEntry[]> 
       name: config.model_name,
       description: config.description ?? '',
       license: config.license ?? '',
-      context: relative(ROOT, join(modelsDir, folder)),
+      context: relative(ROOT, dir),
+      dockerfile: existsSync(join(dir, 'Dockerfile')) ? 'Dockerfile' : relative(dir, join(ROOT, SHARED_DOCKERFILE)),
     });
   }
   if (problems.length > 0) {
     throw new Error(`${problems.length} problem${problems.length === 1 ? '' : 's'} in models/:\n  ${problems.join('\n  ')}`);
   }
-  return entries;
+  return entries.sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -40,4 +40,12 @@ describe('CI files', { timeout: 60_000 }, () => {
     const { stdout } = await exec('shellcheck', scripts, { cwd: ROOT });
     expect(stdout).toBe('');
   });
+
+  // The programs image builds run with node: type-checked as strict JavaScript.
+  const programs = readdirSync(join(ROOT, 'runtime/docker')).filter((f) => f.endsWith('.mjs')).map((f) => join('runtime/docker', f));
+  it(`${programs.join(', ')} pass tsc --checkJs --strict`, async () => {
+    expect(programs.length).toBeGreaterThan(0);
+    const args = ['--no-install', 'tsc', '--noEmit', '--allowJs', '--checkJs', '--strict', '--module', 'nodenext', '--target', 'es2022', '--types', 'node', ...programs];
+    await expect(exec('npx', args, { cwd: ROOT })).resolves.toMatchObject({ stdout: '' });
+  });
 });

@@ -29,7 +29,7 @@ async function generate(...args: string[]): Promise<{ code: number; stdout: stri
 function scratchModels(folder = 'fall-detection', edit?: (yaml: string) => string): { dir: string; yaml: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ruth-generate-'));
   const model = join(dir, 'models', folder);
-  for (const f of ['model.yaml', 'Dockerfile', 'package.json', 'package-lock.json']) {
+  for (const f of ['model.yaml', 'package.json', 'package-lock.json']) {
     cpSync(join(ROOT, 'models/fall-detection', f), join(model, f));
   }
   const yaml = join(model, 'model.yaml');
@@ -99,7 +99,7 @@ describe('generate', { timeout: 60_000 }, () => {
     const { dir } = scratchModels('fall-detection-copy');
     const r = await generate('--models-dir', join(dir, 'models'), '--output', join(dir, 'out.json'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('model_id: must equal the folder name "fall-detection-copy", got "fall-detection"');
+    expect(r.stderr).toContain('models/fall-detection-copy/model.yaml: folder name "fall-detection-copy" differs from model_id "fall-detection"');
   });
 
   it('a runtime range the runtime version does not satisfy is refused', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iou, matchDetections } from '../support/golden.js';
+import { iou, matchDetections } from '@ruth-ai/model-runtime/testing';
 
 describe('golden matcher', () => {
   it('computes IoU of normalised xyxy boxes', () => {

@@ -28,7 +28,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 for (const { engine, id, golden } of KINDS) describe(`new-model --engine ${engine}`, { timeout: 120_000 }, () => {
   it('scaffolds a folder whose model.yaml validates and names the model', async () => {
     await exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--engine', engine, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
-    for (const f of ['model.yaml', 'package.json', 'package-lock.json', 'tsconfig.json', 'Dockerfile', '.dockerignore', 'src/handler.ts', golden]) {
+    for (const f of ['model.yaml', 'package.json', 'package-lock.json', 'tsconfig.json', '.dockerignore', 'src/handler.ts', golden]) {
       expect(existsSync(join(modelsDir, id, f)), f).toBe(true);
     }
     const yaml = readFileSync(join(modelsDir, id, 'model.yaml'), 'utf8');

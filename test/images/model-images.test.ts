@@ -9,10 +9,9 @@ import { existsSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { request } from '../../runtime/dist/client/one-shot.js';
+import { request } from '@ruth-ai/model-runtime';
+import { frameFromImage, loadGoldenCases, matchDetections, type ReturnedDetection } from '@ruth-ai/model-runtime/testing';
 import { RUNTIME_UID, docker, makeSharedDirs, modelContainer, type SharedDirs } from '../support/containers.js';
-import { frameFromImage } from '../support/frames.js';
-import { loadGoldenCases, matchDetections, type ReturnedDetection } from '../support/golden.js';
 
 type Json = Record<string, unknown>;
 const runtimeVersion = inject('runtimeVersion');

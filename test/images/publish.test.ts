@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { request } from '../../runtime/dist/client/one-shot.js';
+import { request } from '@ruth-ai/model-runtime';
 import { ROOT } from '../../scripts/lib/models.js';
 import { docker, makeSharedDirs, modelContainer, NAMESPACE } from '../support/containers.js';
 

@@ -3,7 +3,7 @@
  * precision and recall per category, pose passes and ms per frame, and how
  * many labelled people were found (the walking measurement).
  */
-import { pairBoxes } from '../../../test/support/golden.js';
+import { pairBoxes } from '@ruth-ai/model-runtime/testing';
 import { outsideRegions } from '../test/support/fall-metrics.js';
 
 export type Box = [number, number, number, number];

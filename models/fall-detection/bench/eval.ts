@@ -20,13 +20,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from '../../../runtime/src/client/one-shot.js';
-import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
-import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
-import { startServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
-import { frameFromImage } from '../../../test/support/frames.js';
-import { loadGoldenCases } from '../../../test/support/golden.js';
-import { writeSection } from '../../../runtime/src/bench/report.js';
+import { request, type InferenceResponse, fetchWeights } from '@ruth-ai/model-runtime';
+import { startServerProcess, frameFromImage, loadGoldenCases, writeSection } from '@ruth-ai/model-runtime/testing';
 import { readUnlabelled } from '../test/support/fall-metrics.js';
 import { merge, score, table, tally, walkingTable, type Box, type Det, type Labels, type Tally } from './eval-report.js';
 

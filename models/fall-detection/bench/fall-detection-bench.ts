@@ -18,24 +18,48 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from '../../../runtime/src/client/one-shot.js';
-import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
-import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
-import { encodeFrame } from '../../../runtime/src/frames/encode.js';
-import { decodeImage } from '../../../runtime/src/image/decode.js';
-import { startServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
-import { writeSection } from '../../../runtime/src/bench/report.js';
+import { request, type InferenceResponse, fetchWeights, encodeFrame } from '@ruth-ai/model-runtime';
+import { startServerProcess, writeSection } from '@ruth-ai/model-runtime/testing';
+import { decodeImage, type RgbImage } from '@ruth-ai/model-runtime/image';
 import { table, type Row } from './bench-report.js';
-import { imageExists, startContainer } from '../../../test/support/bench-container.js';
-import { percentile, resizeRgb as resize } from '../../../test/support/bench-tools.js';
+import { imageExists, startContainer } from './container.js';
 import { COST_GROUPS, mixedFrames, type Frame } from './mixed-frames.js';
 
 const IMAGE = process.env.BENCH_IMAGE ?? 'ruth-ai/fall-detection:latest';
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
-const REPO = path.resolve(MODEL_DIR, '../..');
+// Where the report goes is the caller's choice (npm run bench:fall-detection passes docs/benchmarks.md).
+const REPORT = process.argv[2];
+if (!REPORT) throw new Error('usage: tsx models/fall-detection/bench/fall-detection-bench.ts <report.md>');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONFIG = process.env.BENCH_CONFIG ? (JSON.parse(process.env.BENCH_CONFIG) as Record<string, unknown>) : null;
+
+/** Bilinear resize of a whole RGB picture (the bench's frames only). */
+function resize(img: RgbImage, w: number, h: number): RgbImage {
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(img.height - 1, Math.max(0, ((y + 0.5) * img.height) / h - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(img.height - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < w; x++) {
+      const sx = Math.min(img.width - 1, Math.max(0, ((x + 0.5) * img.width) / w - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(img.width - 1, x0 + 1);
+      const fx = sx - x0;
+      for (let c = 0; c < 3; c++) {
+        const a = img.data[(y0 * img.width + x0) * 3 + c] * (1 - fx) + img.data[(y0 * img.width + x1) * 3 + c] * fx;
+        const b = img.data[(y1 * img.width + x0) * 3 + c] * (1 - fx) + img.data[(y1 * img.width + x1) * 3 + c] * fx;
+        out[(y * w + x) * 3 + c] = Math.round(a * (1 - fy) + b * fy);
+      }
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
 
 
 /** The frames every target is measured on, written once to /dev/shm. */
@@ -146,7 +170,7 @@ async function main(): Promise<void> {
     '',
     'With the default `rotation: "regions"`, each place the upright pass marks as maybe lying (a box wider than tall in any of MoveNet\'s six slots, or a weak or tilted skeleton; up to `zoom_regions`) costs two small 128×128 passes (about a third of a full pass each), two more when the read reaches the cut\'s edge: see the "person lying" rows. A frame where the upright pass marks no such place costs that one pass.',
   ].join('\n');
-  writeSection(path.join(REPO, 'docs/benchmarks.md'), 'fall-detection-bench', body);
+  writeSection(REPORT, 'fall-detection-bench', body);
   process.stdout.write(`${body}\n`);
 }
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { frameFromImage } from '../../../test/support/frames.js';
+import { frameFromImage } from '@ruth-ai/model-runtime/testing';
 
 export interface Frame {
   file: string;

@@ -5,8 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadModelConfig } from '../../../runtime/src/config/load-model-config.js';
-import { computeGeometry } from '@ruth-ai/model-runtime';
+import { computeGeometry, loadModelConfig } from '@ruth-ai/model-runtime';
 import { measureBody } from '../src/body-geometry.js';
 import { assessFall, looksHorizontal } from '../src/fall-decision.js';
 import { KP, type Pose } from '../src/keypoints.js';

@@ -5,11 +5,13 @@
  * Unix socket. Checks each answer against its labels, then the precision and
  * recall of `fall` and every box's IoU over the whole set.
  */
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
-import { loadGoldenCases, matchDetections, type GoldenCase } from '../../../test/support/golden.js';
-import { serveModel, type ServedModel } from '../../../test/support/served-model.js';
+import { request, type InferenceResponse, fetchWeights } from '@ruth-ai/model-runtime';
+import { startServerProcess, type ServerProcess, frameFromImage, loadGoldenCases, matchDetections, type GoldenCase } from '@ruth-ai/model-runtime/testing';
 import { addCase, emptyTally, outsideRegions, readUnlabelled, summarise } from './support/fall-metrics.js';
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -22,18 +24,41 @@ function labelled(c: GoldenCase, dets: InferenceResponse['detections']): Inferen
   return outsideRegions(dets, unlabelled.get(c.name)!);
 }
 
-let model: ServedModel;
+let server: ServerProcess;
+let shmDir: string;
 const answers = new Map<string, InferenceResponse>();
-const ask = (c: GoldenCase, config: Record<string, unknown> | null): Promise<InferenceResponse> => model.ask(c, config);
+
+async function ask(c: GoldenCase, config: Record<string, unknown> | null): Promise<InferenceResponse> {
+  const frame = await frameFromImage(c.image, c.format);
+  const file = path.join(shmDir, `${c.name}.${c.format.toLowerCase()}`);
+  writeFileSync(file, frame.bytes);
+  const now = Date.now() / 1000;
+  return request<InferenceResponse>(server.socketPath, {
+    frame_reference: file,
+    frame_metadata: { frame_id: 7, width: frame.width, height: frame.height, format: c.format, timestamp: now },
+    camera_id: 'golden',
+    model_id: 'fall-detection',
+    timestamp: now,
+    config,
+  }, { timeoutMs: 30_000 });
+}
 
 describe('fall-detection golden fixtures over the real socket', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     expect(cases.length).toBeGreaterThanOrEqual(12);
-    model = await serveModel(MODEL_DIR, 'fall-detection');
+    await fetchWeights(MODEL_DIR);
+    shmDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'fall-golden-'));
+    server = await startServerProcess({ RUTH_MODEL_ID: 'fall-detection', RUTH_WORKERS: '2' }, path.dirname(MODEL_DIR), 60_000);
   }, 90_000);
 
   afterAll(async () => {
-    if (model) expect(await model.stop()).toEqual({ code: 0, socketLeft: false });
+    if (server) {
+      const exit = await server.stop('SIGTERM');
+      expect(exit.code).toBe(0);
+      expect(existsSync(server.socketPath)).toBe(false);
+      server.cleanup();
+    }
+    if (shmDir) rmSync(shmDir, { recursive: true, force: true });
   });
 
   for (const c of cases) {

@@ -11,10 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
-import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
-import { decodeImage } from '../../../runtime/src/image/decode.js';
-import { CLI, startServerProcess, type ServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
+import { type InferenceResponse, fetchWeights } from '@ruth-ai/model-runtime';
+import { CLI, startServerProcess, type ServerProcess } from '@ruth-ai/model-runtime/testing';
+import { decodeImage } from '@ruth-ai/model-runtime/image';
 
 const run = promisify(execFile);
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -7,7 +7,7 @@
  * EVAL_ROOT). Reports, per set:
  *   CER          edit distance / expected length over all expected lines,
  *                each against its matched line (or its best one when none
- *                matched), whitespace ignored (test/support/text-metrics.ts);
+ *                matched), whitespace ignored (the runtime's testing cer);
  *   line recall  expected lines read within 10% CER (one-to-one);
  *   line precision  returned lines that are such a match (optional lines
  *                count neither way).
@@ -20,9 +20,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadGoldenCases } from '../../../test/support/golden.js';
-import { serveModel } from '../../../test/support/served-model.js';
-import { cer } from '../../../test/support/text-metrics.js';
+import { cer, loadGoldenCases } from '@ruth-ai/model-runtime/testing';
+import { serveModel } from '../test/served-model.js';
 
 interface Case { name: string; image: string; lines: string[]; optional: string[] }
 

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodeImage, type RgbImage } from '../../../runtime/src/image/decode.js';
-import { resizeRgb } from '../../../test/support/bench-tools.js';
+import { decodeImage, type RgbImage } from '@ruth-ai/model-runtime/image';
+import { resizeRgb } from './bench-tools.js';
 
 export const SCENE_PHOTOS = ['notice-sign.jpg', 'copy-centre-sign.jpg', 'cookie-box.png', 'unicef-shirt.jpg'];
 

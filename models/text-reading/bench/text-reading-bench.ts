@@ -1,32 +1,26 @@
 /**
  * The text-reading model's own benchmark (not a test): `ruth-model serve`
- * on this model folder (and the built image, hardened, when present), a
+ * on this model folder, a
  * real 1280×720 NV12 frame with about ten lines of scene text in /dev/shm
  * (scene.ts), one-shot callers over the real socket. Measures start to
  * ready, then frames/s, p50/p99 latency and the mean time of each stage at
  * 1 and 2 concurrent callers, and writes its section of docs/benchmarks.md.
  *
- *   npm run bench:text-reading   [BENCH_SECONDS=30] [BENCH_IMAGE=ruth-ai/text-reading:latest] [BENCH_CONTAINER=0]
+ *   npm run bench:text-reading   [BENCH_SECONDS=30]
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
-import { writeSection } from '../../../runtime/src/bench/report.js';
-import { request } from '../../../runtime/src/client/one-shot.js';
-import { fetchWeights } from '../../../runtime/src/config/fetch-weights.js';
-import { encodeFrame } from '../../../runtime/src/frames/encode.js';
-import { startServerProcess } from '../../../runtime/test/helpers/spawn-server.js';
-import { imageExists, startContainer } from '../../../test/support/bench-container.js';
-import { percentile } from '../../../test/support/bench-tools.js';
+import { encodeFrame, fetchWeights, request, type InferenceResponse } from '@ruth-ai/model-runtime';
+import { startServerProcess, writeSection } from '@ruth-ai/model-runtime/testing';
+import { percentile } from './bench-tools.js';
 import { benchScene } from './scene.js';
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO = path.resolve(MODEL_DIR, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const IMAGE = process.env.BENCH_IMAGE ?? `${process.env.NAMESPACE ?? 'ruth-ai'}/text-reading:latest`;
 const STAGES = ['read_ms', 'preprocess_ms', 'det_ms', 'det_post_ms', 'cls_ms', 'rec_ms', 'inference_ms'] as const;
 
 interface Row {
@@ -108,17 +102,6 @@ async function main(): Promise<void> {
       server.cleanup();
     }
     notes.push(`- \`ruth-model serve\` start to ready (spawn → ready line: config, sha256 of the 4 weights, ${workers} workers create 3 ONNX sessions each and warm up): **${startMs.toFixed(0)} ms**.`);
-    if (process.env.BENCH_CONTAINER !== '0' && (await imageExists(IMAGE))) {
-      const c = await startContainer(IMAGE, shm, 'text-reading');
-      try {
-        for (const callers of [1, 2]) rows.push(await measure(c.socketPath, file, callers, 'container'));
-      } finally {
-        await c.stop();
-      }
-      notes.push(`- Container (\`${IMAGE}\`, hardened: read-only, no capabilities, no network) start to ready (\`docker run\` → ready line): **${c.readyMs.toFixed(0)} ms**.`);
-    } else {
-      notes.push(`- Container: image \`${IMAGE}\` not built (or BENCH_CONTAINER=0); run \`npm run build\` first to measure it.`);
-    }
   } finally {
     rmSync(shm, { recursive: true, force: true });
   }

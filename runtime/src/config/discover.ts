@@ -8,6 +8,12 @@
  * With `only` (RUTH_MODEL_ID), the folder named after that id is the only one
  * parsed when it exists: a huge or hostile sibling model.yaml must not slow or
  * break the start of the model actually served.
+ *
+ * The one loop over a models folder: the server, `ruth-model health`'s
+ * fallback, the factory's generator, the install and build loops and
+ * new-model all use it. The factory reads source folders, not built ones:
+ * `{ built: false }` skips the compiled-handler check, and it treats every
+ * warning and every folder without a model.yaml as an error.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -28,8 +34,17 @@ export interface UnavailableModel {
 export interface Discovery {
   models: DiscoveredModel[];
   unavailable: UnavailableModel[];
-  /** Usable but suspicious, e.g. a folder name that differs from its model_id. */
+  /** Suspicious, e.g. a folder name that differs from its model_id (for usable and unavailable folders alike). */
   warnings: UnavailableModel[];
+  /** Subfolders holding no model.yaml: not models, skipped. */
+  ignored: string[];
+}
+
+export interface DiscoverOptions {
+  /** Check that each handler is compiled (default true; false for source folders). */
+  built?: boolean;
+  /** RUTH_MODEL_ID: parse only the folder named after it, when it exists. */
+  only?: string;
 }
 
 /** Why a loaded config cannot run here, or undefined. */
@@ -39,9 +54,10 @@ function unusableReason(dir: string, config: ModelConfig): string | undefined {
   return undefined;
 }
 
-export function discoverModels(modelsDir: string, only?: string): Discovery {
+export function discoverModels(modelsDir: string, options: DiscoverOptions = {}): Discovery {
   const root = resolve(modelsDir);
-  const result: Discovery = { models: [], unavailable: [], warnings: [] };
+  const { only } = options;
+  const result: Discovery = { models: [], unavailable: [], warnings: [], ignored: [] };
   let entries: string[];
   try {
     // The schema's model_id pattern, so the id can only name a folder right under root.
@@ -55,7 +71,11 @@ export function discoverModels(modelsDir: string, only?: string): Discovery {
     const dir = join(root, name);
     const file = join(dir, 'model.yaml');
     try {
-      if (!statSync(dir).isDirectory() || !existsSync(file)) continue;
+      if (!statSync(dir).isDirectory()) continue;
+      if (!existsSync(file)) {
+        result.ignored.push(dir);
+        continue;
+      }
     } catch {
       continue;
     }
@@ -66,13 +86,13 @@ export function discoverModels(modelsDir: string, only?: string): Discovery {
       result.unavailable.push({ dir, reason: formatConfigError(err) });
       continue;
     }
-    const reason = unusableReason(dir, config);
+    if (basename(dir) !== config.model_id) {
+      result.warnings.push({ dir, reason: `folder name ${JSON.stringify(basename(dir))} differs from model_id ${JSON.stringify(config.model_id)}` });
+    }
+    const reason = options.built === false ? undefined : unusableReason(dir, config);
     if (reason !== undefined) {
       result.unavailable.push({ dir, reason });
       continue;
-    }
-    if (basename(dir) !== config.model_id) {
-      result.warnings.push({ dir, reason: `folder name ${JSON.stringify(basename(dir))} differs from model_id ${JSON.stringify(config.model_id)}` });
     }
     result.models.push({ dir, config });
   }
@@ -87,6 +107,5 @@ export function discoverModels(modelsDir: string, only?: string): Discovery {
     }
     result.models = result.models.filter((m) => m.config.model_id !== id);
   }
-  result.warnings = result.warnings.filter((w) => result.models.some((m) => m.dir === w.dir));
   return result;
 }

@@ -6,9 +6,10 @@ import { OptionError } from '../errors/errors.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../ipc/message-codec.js';
 import { DEFAULT_MAX_CAMERAS } from '../metrics/metrics.js';
 
-/** Where the image holds its model folders, and where sockets are bound: shared with the client commands. */
+/** Where the image holds its model folders, and where sockets and heartbeats go: shared with the client commands. */
 export const DEFAULT_MODELS_DIR = '/opt/ruth-ai/models';
 export const DEFAULT_SOCKET_DIR = '/tmp';
+export const DEFAULT_HEARTBEAT_DIR = '/tmp';
 
 export interface ServeOptions {
   modelsDir: string;
@@ -70,7 +71,7 @@ export function serveOptionsFromEnv(env: Env = process.env): ServeOptions {
     workers: positiveInt(env, 'RUTH_WORKERS'),
     maxInFlight: positiveInt(env, 'RUTH_MAX_IN_FLIGHT'),
     drainTimeoutMs: positiveInt(env, 'RUTH_DRAIN_TIMEOUT_MS') ?? 10_000,
-    heartbeatDir: env.RUTH_HEARTBEAT_DIR || '/tmp',
+    heartbeatDir: env.RUTH_HEARTBEAT_DIR || DEFAULT_HEARTBEAT_DIR,
     maxRequestBytes: positiveInt(env, 'RUTH_MAX_REQUEST_BYTES') ?? DEFAULT_MAX_REQUEST_BYTES,
     loadTimeoutMs: positiveInt(env, 'RUTH_LOAD_TIMEOUT_MS') ?? 300_000,
     modelId: env.RUTH_MODEL_ID || undefined,

@@ -26,6 +26,11 @@ export function heartbeatPathFor(dir: string, modelId: string): string {
   return path.join(dir, `vas_heartbeat_${modelId}.json`);
 }
 
+/** The model_id in a heartbeat file's name, or undefined for any other name. */
+export function modelIdOfHeartbeat(fileName: string): string | undefined {
+  return /^vas_heartbeat_(.+)\.json$/.exec(fileName)?.[1];
+}
+
 export class Heartbeat {
   readonly file: string;
   readonly #modelId: string;

@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 import { runtimeVersion } from '../config/runtime-version.js';
 
 export function selectModel(modelsDir: string, wanted: string | undefined, log: Logger): { dir: string; config: ModelConfig } {
-  const found = discoverModels(modelsDir, wanted);
+  const found = discoverModels(modelsDir, { only: wanted });
   for (const u of found.unavailable) log('warn', 'model unavailable', { dir: u.dir, reason: u.reason });
   const usable = wanted === undefined ? found.models : found.models.filter((m) => m.config.model_id === wanted);
   if (usable.length === 0) {

@@ -1,6 +1,6 @@
 /** Raw socket exchanges for malformed-input tests. */
 import net from 'node:net';
-import { MessageDecoder } from '../../src/ipc/message-codec.js';
+import { MessageDecoder, encodeMessage } from '../../src/ipc/message-codec.js';
 
 export interface RawExchange {
   responses: Record<string, unknown>[];
@@ -9,35 +9,40 @@ export interface RawExchange {
 }
 
 /**
- * Sends raw bytes on a fresh connection, collects `expect` framed responses,
- * then waits up to `settleMs` to see whether the server closes.
+ * Sends raw bytes on a fresh connection and collects `expect` framed
+ * responses. Then it asks whether the connection is still open the only sure
+ * way: a second request (`op: health`) on the same socket. An answer means
+ * open; the server ending the connection instead means closed. No waiting.
  */
-export function exchangeRaw(socketPath: string, bytes: Buffer, expect = 1, settleMs = 150): Promise<RawExchange> {
+export function exchangeRaw(socketPath: string, bytes: Buffer, expect = 1): Promise<RawExchange> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(socketPath);
     const decoder = new MessageDecoder(1 << 30);
     const responses: Record<string, unknown>[] = [];
-    let closedByServer = false;
+    let probing = false;
     let done = false;
-    const finish = (): void => {
+    const finish = (closedByServer: boolean): void => {
       if (done) return;
       done = true;
-      clearTimeout(deadline);
       sock.destroy();
-      resolve({ responses, closedByServer });
+      if (responses.length < expect) reject(new Error(`got ${responses.length}/${expect} responses before the server closed`));
+      else resolve({ responses, closedByServer });
     };
-    const deadline = setTimeout(() => (responses.length >= expect ? finish() : reject(new Error(`got ${responses.length}/${expect} responses`))), 10_000);
     sock.on('connect', () => sock.write(bytes));
     sock.on('data', (chunk: Buffer) => {
       for (const item of decoder.push(chunk)) {
-        if (item.kind === 'message') responses.push(JSON.parse(item.body.toString('utf8')) as Record<string, unknown>);
+        if (item.kind !== 'message') continue;
+        const body = JSON.parse(item.body.toString('utf8')) as Record<string, unknown>;
+        if (probing) return finish(body.op !== 'health');
+        responses.push(body);
       }
-      if (responses.length >= expect) setTimeout(finish, settleMs);
+      if (responses.length >= expect && !probing) {
+        probing = true;
+        sock.write(encodeMessage('{"op":"health"}'));
+      }
     });
-    sock.on('end', () => {
-      closedByServer = true;
-      if (responses.length >= expect) finish();
-    });
-    sock.on('error', reject);
+    sock.on('end', () => finish(true));
+    // Writing the probe to a connection the server already closed.
+    sock.on('error', (err: NodeJS.ErrnoException) => (probing ? finish(true) : reject(err)));
   });
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pairBoxes, type ExpectedDetection, type ReturnedDetection } from '../../../../test/support/golden.js';
+import { pairBoxes, type ExpectedDetection, type ReturnedDetection } from '@ruth-ai/model-runtime/testing';
 
 export interface Tally {
   tp: number;

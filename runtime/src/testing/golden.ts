@@ -7,7 +7,7 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { boxIou } from '@ruth-ai/model-runtime';
+import { boxIou } from '../api/boxes.js';
 import { cer } from './text-metrics.js';
 
 export type Box = [number, number, number, number];

@@ -24,7 +24,7 @@ export async function imageExists(image: string): Promise<boolean> {
 }
 
 export async function startContainer(image: string, shmDir: string, modelId: string): Promise<RunningContainer> {
-  const sockDir = mkdtempSync(path.join(os.tmpdir(), 'ruth-bench-sock-'));
+  const sockDir = mkdtempSync(path.join(os.tmpdir(), 'fall-bench-sock-'));
   chmodSync(sockDir, 0o1777);
   const t0 = performance.now();
   const { stdout } = await run('docker', [

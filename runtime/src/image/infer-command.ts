@@ -13,12 +13,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { InferenceResponse } from '../api/wire.js';
 import { request } from '../client/one-shot.js';
-import { annotate } from '../image/annotate.js';
-import { decodeImage } from '../image/decode.js';
-import { encodePng } from '../image/encode-png.js';
-import { flags } from './args.js';
+import { annotate } from './annotate.js';
+import { decodeImage } from './decode.js';
+import { encodePng } from './encode-png.js';
+import { flags } from '../cli/args.js';
 import { writeTempFrame } from './infer-frame.js';
-import { resolveSocket } from './socket-arg.js';
+import { resolveSocket } from '../cli/socket-arg.js';
 
 const USAGE = 'usage: ruth-model infer --image PHOTO.jpg|png [--socket PATH] [--format NV12] [--annotate OUT.png] [--config JSON] [--camera-id ID] [--timeout-ms N]';
 

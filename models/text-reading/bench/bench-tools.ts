@@ -1,5 +1,5 @@
-/** Small helpers the model benchmarks share (never used by tests). */
-import type { RgbImage } from '../../runtime/src/image/decode.js';
+/** Small helpers of the text-reading bench (never used by tests). */
+import type { RgbImage } from '@ruth-ai/model-runtime/image';
 
 /** Bilinear resize of a whole RGB picture (pixel-centre convention). */
 export function resizeRgb(img: RgbImage, w: number, h: number): RgbImage {

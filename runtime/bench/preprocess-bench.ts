@@ -1,13 +1,13 @@
 /**
  * Micro-benchmark of one thread's frame → tensor work (not part of the test
  * suite: timings are noisy). Run after a build:
- *   node runtime/dist/bench/preprocess-bench.js
+ *   npx tsx runtime/bench/preprocess-bench.ts
  * Prints ms/frame (median of several rounds, and the minimum) for the cases
  * the end-to-end target depends on, plus non-integer scales that exercise
  * every tap. Wall time and CPU time are both shown: on a shared machine wall
  * time includes waiting for a core, CPU time is the work itself.
  */
-import { preprocess } from '../preprocess/preprocess.js';
+import { preprocess } from '@ruth-ai/model-runtime';
 import { SPEC_640, testFrame, timePreprocess } from './preprocess-timing.js';
 
 const cases = [

@@ -7,11 +7,8 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { InferenceResponse } from '../../runtime/src/api/wire.js';
-import { request } from '../../runtime/src/client/one-shot.js';
-import { fetchWeights } from '../../runtime/src/config/fetch-weights.js';
-import { startServerProcess, type ServerProcess } from '../../runtime/test/helpers/spawn-server.js';
-import { frameFromImage } from './frames.js';
+import { fetchWeights, request, type InferenceResponse } from '@ruth-ai/model-runtime';
+import { frameFromImage, startServerProcess, type ServerProcess } from '@ruth-ai/model-runtime/testing';
 
 export interface Picture {
   name: string;

@@ -3,11 +3,7 @@
  * shared machine wall time also counts waiting for a core). Used by
  * preprocess-bench.ts and by `npm run bench` for its target row.
  */
-import type { InputTensor } from '../api/model.js';
-import type { InputSpec } from '../config/model-config.js';
-import { encodeFrame } from '../frames/encode.js';
-import { frameLayout } from '../frames/layout.js';
-import type { Frame } from '../frames/read-frame.js';
+import { encodeFrame, frameLayout, type Frame, type InputSpec, type InputTensor } from '@ruth-ai/model-runtime';
 
 export type PreprocessFn = (frame: Frame, spec: InputSpec) => InputTensor;
 

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeTempFrame } from '../src/cli/infer-frame.js';
+import { writeTempFrame } from '../src/image/infer-frame.js';
 
 describe('ruth-model infer: the temporary frame', () => {
   it('is readable by a container running as another user, and removed afterwards', () => {

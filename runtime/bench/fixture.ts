@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeMessage } from '../ipc/message-codec.js';
+import { encodeMessage } from '@ruth-ai/model-runtime';
 
 const HANDLER = `// Benchmark handler: touches nothing, returns nothing.
 export default { load() { return null; }, infer() { return []; } };

@@ -5,7 +5,7 @@
  * server, it shows how much of the machine's ceiling the runtime reaches,
  * whatever else the machine is busy with.
  *
- * Usage: node echo-server.js <socket path>
+ * Usage: node --import tsx echo-server.ts <socket path>
  */
 import { unlinkSync } from 'node:fs';
 import net from 'node:net';

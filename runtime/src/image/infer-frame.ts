@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { encodeFrame } from '../frames/encode.js';
 import { normaliseFormat } from '../frames/layout.js';
-import type { RgbImage } from '../image/decode.js';
+import type { RgbImage } from './decode.js';
 
 export interface TempFrame {
   path: string;

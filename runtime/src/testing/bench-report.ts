@@ -1,4 +1,4 @@
-/** Benchmark tables, and writing one section of docs/benchmarks.md between its markers. */
+/** Benchmark reports: the machine line, and writing one section of docs/benchmarks.md between its markers. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 

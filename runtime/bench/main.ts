@@ -7,8 +7,8 @@
  * and, at every level, the yardstick: a bare framed echo server driven the
  * same way in the same run, so each row has its ratio to what the machine
  * allowed at that moment. It also times the 1080p -> 640x640 preprocessing
- * on one thread. Prints the tables and writes the runtime section of
- * docs/benchmarks.md.
+ * on one thread. Prints the tables and writes the runtime section of the
+ * report file named by its argument (npm run bench: docs/benchmarks.md).
  *
  * BENCH_SECONDS (default 4) sets the measuring time per step.
  * BENCH_BASELINE=<another runtime's dist folder> also runs that build,
@@ -19,16 +19,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runtimeVersion } from '../config/runtime-version.js';
-import { preprocess } from '../preprocess/preprocess.js';
+import { preprocess, runtimeVersion } from '@ruth-ai/model-runtime';
+import { CLI, machine, writeSection } from '@ruth-ai/model-runtime/testing';
 import { benchDirs, requestFrame, writeBenchModel, writeNv12 } from './fixture.js';
 import { runLoad, type LoadResult } from './load.js';
 import { SPEC_640, testFrame, timePreprocess, type PreprocessFn } from './preprocess-timing.js';
-import { machine, writeSection } from './report.js';
 
-const DIST = fileURLToPath(new URL('..', import.meta.url));
-const ECHO = fileURLToPath(new URL('./echo-server.js', import.meta.url));
-const DOC = fileURLToPath(new URL('../../../docs/benchmarks.md', import.meta.url));
+// This build: the runtime package's dist folder, as @ruth-ai/model-runtime resolves.
+const DIST = path.dirname(path.dirname(CLI));
+const ECHO = fileURLToPath(new URL('./echo-server.ts', import.meta.url));
+// Where the report goes is the caller's choice (npm run bench passes docs/benchmarks.md).
+const DOC = process.argv[2];
+if (!DOC) throw new Error('usage: tsx runtime/bench/main.ts <report.md>');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
 const LEVELS = [1, 8, 64, 256];
@@ -77,7 +79,7 @@ interface Row {
 /** Every level: the echo yardstick, then each build, one after another with one load driver. */
 async function scenario(label: string, frame: Buffer, modelsDir: string, root: string): Promise<{ rows: Row[]; workers: number }> {
   const echoSocket = path.join(mkdtempSync(path.join(root, 'echo-')), 'echo.sock');
-  const echo = await spawnReady([ECHO, echoSocket], {});
+  const echo = await spawnReady(['--import', 'tsx', ECHO, echoSocket], {});
   const servers = [await serve('this build', DIST, modelsDir, root)];
   if (BASELINE) servers.push(await serve('baseline', BASELINE, modelsDir, root));
   const rows: Row[] = [];

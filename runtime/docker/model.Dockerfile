@@ -1,11 +1,12 @@
 # A model image: the runtime image plus this folder's compiled handler, its
 # production dependencies (the inference engine) and its weights.
 #
-# Built by docker-bake.hcl (target model-<id>, context = this folder), which
-# supplies two named contexts built in the same run:
+# The one Dockerfile of every model image: docker-bake.hcl's model-<id> target
+# uses it with the model folder as context, unless the folder brings its own
+# Dockerfile (docker-bake.json says which, per model). Bake supplies two named
+# contexts built in the same run:
 #   sdk      the runtime with npm, tsc and ruth-build-model (build stage only)
 #   runtime  the base every model image extends (non-root, ENTRYPOINT ruth-model serve)
-# The same file serves every model: scripts/new-model.ts writes it unchanged.
 ARG MODEL_ID
 
 FROM sdk AS build
