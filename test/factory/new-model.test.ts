@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, readModels } from '../../scripts/lib/models.js';
 
 const exec = promisify(execFile);
@@ -19,10 +19,13 @@ const modelsDir = join(scratch, 'models');
 const id = 'scaffold-check';
 
 describe('new-model', { timeout: 120_000 }, () => {
+  // One scaffold that every test reads: each passes alone and in any order.
+  beforeAll(async () => {
+    await exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
+  }, 120_000);
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('scaffolds a folder whose model.yaml validates and names the model', async () => {
-    await exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
     for (const f of ['model.yaml', 'package.json', 'package-lock.json', 'tsconfig.json', '.dockerignore', 'src/handler.ts', 'test/golden/person-standing.json']) {
       expect(existsSync(join(modelsDir, id, f)), f).toBe(true);
     }
