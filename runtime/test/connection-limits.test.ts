@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
 import { MessageDecoder } from '../src/ipc/message-codec.js';
 import { framed } from './helpers/frames.js';
-import { startServerProcess, type ServerProcess } from './helpers/spawn-server.js';
+import { startServerProcess, type ServerProcess } from '../src/testing/spawn-server.js';
 
 /** Opens a connection, writes `bytes`, and collects answers until the server closes it. */
 function untilClosed(socketPath: string, bytes: Buffer): Promise<{ answers: Record<string, unknown>[]; socket: net.Socket }> {

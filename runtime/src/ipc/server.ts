@@ -51,6 +51,8 @@ export class IpcServer {
         options.onRefused?.(this.refused);
         const error = new RuntimeError('TOO_MANY_CONNECTIONS', `${this.#connections.size} connections are open, the limit (RUTH_MAX_CONNECTIONS ${options.maxConnections}); retry later`);
         socket.on('error', () => socket.destroy());
+        // Read (and drop) what the caller sends, so closing does not reset the connection before it reads the answer.
+        socket.resume();
         socket.end(encodeMessage(options.handler.onDecodeError(error)));
         return;
       }
