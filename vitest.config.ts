@@ -3,8 +3,15 @@ import { defineConfig } from 'vitest/config';
 // One `npm test` runs every project: the runtime's unit and socket tests, each
 // model's own tests, the factory's own checks (generator, scaffold, CI files)
 // and the image tests that need a Docker engine.
+// In CI the suite runs once in a random order (files and tests), so a test
+// that leans on another's leftovers fails there; the seed is printed to rerun
+// that order (--sequence.seed). .ci/run still runs the README's `npm test`.
+const sequence = { shuffle: Boolean(process.env.CI), seed: Number(process.env.VITEST_SEED ?? Date.now() % 1_000_000) };
+if (process.env.CI) console.log(`vitest: shuffled, seed ${sequence.seed} (VITEST_SEED=${sequence.seed} to repeat)`);
+
 export default defineConfig({
   test: {
+    sequence,
     // In CI a JSON report is written too, so .ci/run can print one plain
     // "N passed, N failed" line that any log reader understands.
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.cache/vitest-report.json' }]] : ['default'],

@@ -10,8 +10,13 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RuntimeError } from '../src/errors/errors.js';
 import { readFrame } from '../src/frames/read-frame.js';
+import { until } from '../src/testing/until.js';
 
 const root = mkdtempSync('/dev/shm/ruth-stress-');
+/** Good reads, and frames exported while reading, before the verdict; attempts bound a broken run. */
+const GOOD_READS = 50;
+const EXPORTS = 50;
+const MAX_ATTEMPTS = 1_000_000;
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function allEqual(data: Uint8Array, value: number): boolean {
@@ -44,6 +49,7 @@ while (Atomics.load(stopFlag, 0) === 0) {
   meta.writeBigUInt64LE(BigInt(w * h), 40);
   fs.writeFileSync(dir + '/.m.tmp', meta);
   fs.renameSync(dir + '/.m.tmp', dir + '/frame.meta');
+  Atomics.store(stopFlag, 1, id);
 }
 parentPort.postMessage(id);
 `;
@@ -55,14 +61,19 @@ describe('readFrame against a concurrent exporter', () => {
   ])('never returns a torn frame: %s', async (_name, sizes) => {
     const dir = join(root, `cam-${sizes[0][0]}`);
     mkdirSync(dir);
-    const stop = new SharedArrayBuffer(4);
+    // [0]: stop flag set by the reader; [1]: frames the exporter has written.
+    const stop = new SharedArrayBuffer(8);
     const writer = new Worker(WRITER, { eval: true, workerData: { dir, stop, sizes } });
     const written = new Promise<number>((resolve) => writer.once('message', resolve));
     const counts = { ok: 0, torn: 0, other: 0, bad: 0 };
     // Start reading once the first frame has landed (the worker takes a moment to start).
-    for (let i = 0; i < 500 && !existsSync(join(dir, 'frame.meta')); i++) await new Promise((r) => setTimeout(r, 10));
-    const until = Date.now() + 1500;
-    while (Date.now() < until) {
+    await until(() => existsSync(join(dir, 'frame.meta')), 10_000, 'the first exported frame');
+    // Counts, not a duration: read until both enough good frames were read and
+    // the exporter replaced the frame many times meanwhile, however slow the machine.
+    const exported = (): number => Atomics.load(new Int32Array(stop), 1);
+    const firstExported = exported();
+    for (let attempts = 0; counts.ok < GOOD_READS || exported() - firstExported < EXPORTS; attempts++) {
+      if (attempts > MAX_ATTEMPTS) throw new Error(`only ${counts.ok} good reads in ${attempts} attempts: ${JSON.stringify(counts)}`);
       try {
         const f = readFrame(dir, { width: 1, height: 1, format: 'GRAY8' }, { allowedRoots: [root] });
         const want = (f.frameId ?? -1) & 0xff;
@@ -83,6 +94,7 @@ describe('readFrame against a concurrent exporter', () => {
     console.log(`${_name}: ${frames} frames written; reads ${JSON.stringify(counts)}`);
     expect(counts.bad).toBe(0);
     expect(counts.other).toBe(0);
-    expect(counts.ok).toBeGreaterThan(20);
+    expect(counts.ok).toBeGreaterThanOrEqual(GOOD_READS);
+    expect(frames - firstExported).toBeGreaterThanOrEqual(EXPORTS);
   });
 });

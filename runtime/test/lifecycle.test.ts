@@ -9,7 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
 import { FrameDir } from '../src/testing/frame-dir.js';
-import { goodRequest } from './helpers/frames.js';
+import { gate, goodRequest } from './helpers/frames.js';
+import { until } from '../src/testing/until.js';
 import { RUNTIME_DIR, runCli, startServerProcess } from '../src/testing/spawn-server.js';
 import { waitForInFlight } from './helpers/wait.js';
 
@@ -21,10 +22,14 @@ describe('lifecycle', { timeout: 30_000 }, () => {
     const server = await startServerProcess({ RUTH_WORKERS: '2' });
     try {
       const good = frames.nv12('g.nv12', 64, 48);
-      const inFlight = Array.from({ length: 6 }, () => request(server.socketPath, goodRequest(good, { config: { mode: 'sleep', ms: 400 } })));
+      const held = gate(frames.dir);
+      const inFlight = Array.from({ length: 6 }, () => request(server.socketPath, goodRequest(good, { config: held.config })));
       // Signal only once all six are admitted, so none can arrive after draining began.
       await waitForInFlight(server.socketPath, 6);
       server.proc.kill('SIGTERM');
+      // Release them only once draining has begun (the socket file is gone).
+      await until(() => !existsSync(server.socketPath), 10_000, 'draining to begin');
+      held.open();
       const answers = await Promise.all(inFlight);
       expect(answers.map((a) => a.error_code ?? a.error)).toEqual(Array(6).fill(null));
       const exit = await server.exited;
@@ -46,14 +51,20 @@ describe('lifecycle', { timeout: 30_000 }, () => {
       const good = frames.nv12('g.nv12', 64, 48);
       const { ModelClient } = await import('../src/client/model-client.js');
       const client = new ModelClient(server.socketPath);
-      const slow = client.request(goodRequest(good, { config: { mode: 'sleep', ms: 1500 } }));
+      // A second keep-alive connection, opened before the drain, with nothing pending on it.
+      const idle = new ModelClient(server.socketPath);
+      expect((await idle.request<Record<string, unknown>>({ op: 'health' })).status).toBe('ready');
+      const held = gate(frames.dir);
+      const slow = client.request(goodRequest(good, { config: held.config }));
       await waitForInFlight(server.socketPath, 1);
       server.proc.kill('SIGTERM');
       // Wait until draining has begun: the listener is gone with the socket file.
-      for (let i = 0; i < 200 && existsSync(server.socketPath); i++) await new Promise((r) => setTimeout(r, 10));
-      const late = client.request(goodRequest(good));
+      await until(() => !existsSync(server.socketPath), 10_000, 'draining to begin');
+      // Answered while the held request is still in flight (answers on one connection keep request order, so it goes on the idle one).
+      const late = await idle.request(goodRequest(good));
+      expect(late.error_code).toBe('SHUTTING_DOWN');
+      held.open();
       expect((await slow).error).toBeNull();
-      expect((await late).error_code).toBe('SHUTTING_DOWN');
       expect((await server.exited).code).toBe(0);
     } finally {
       server.cleanup();
@@ -64,15 +75,18 @@ describe('lifecycle', { timeout: 30_000 }, () => {
   it('while loading: health says loading and inference gets NOT_READY; then ready', async () => {
     const dir = tmp();
     const frames = new FrameDir();
-    const run = runCli(['serve'], { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models'), RUTH_SOCKET_DIR: dir, RUTH_HEARTBEAT_DIR: dir, RUTH_WORKERS: '1', ECHO_LOAD_DELAY_MS: '2000' });
+    // The model's load is held until the test opens the gate.
+    const loadGate = path.join(dir, 'load-gate');
+    const run = runCli(['serve'], { RUTH_MODELS_DIR: path.join(RUNTIME_DIR, 'test/fixtures/models'), RUTH_SOCKET_DIR: dir, RUTH_HEARTBEAT_DIR: dir, RUTH_WORKERS: '1', ECHO_LOAD_GATE: loadGate });
     try {
       const sock = path.join(dir, 'vas_model_echo.sock');
-      for (let i = 0; i < 500 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 10));
+      await until(() => existsSync(sock), 10_000, 'the socket to be bound');
       const good = frames.nv12('g.nv12', 64, 48);
       expect((await request<Record<string, unknown>>(sock, { op: 'health' })).status).toBe('loading');
       expect((await request(sock, goodRequest(good))).error_code).toBe('NOT_READY');
       expect(run.logs.some((l) => l.msg === 'ready')).toBe(false);
-      for (let i = 0; i < 1000 && !run.logs.some((l) => l.msg === 'ready'); i++) await new Promise((r) => setTimeout(r, 10));
+      writeFileSync(loadGate, '');
+      await until(() => run.logs.some((l) => l.msg === 'ready'), 20_000, 'the ready line');
       expect((await request(sock, goodRequest(good))).error).toBeNull();
     } finally {
       run.proc.kill('SIGTERM');

@@ -8,11 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelClient } from '../src/client/model-client.js';
 import { request } from '../src/client/one-shot.js';
 import { FrameDir } from '../src/testing/frame-dir.js';
-import { framed, goodRequest } from './helpers/frames.js';
+import { framed, gate, goodRequest } from './helpers/frames.js';
 import { startServerProcess, type ServerProcess } from '../src/testing/spawn-server.js';
+import { until } from '../src/testing/until.js';
 import { waitForInFlight, waitForStatus } from './helpers/wait.js';
 
 const frameIdOf = (body: Record<string, unknown>): number => (body.frame_metadata as { frame_id: number }).frame_id;
+const health = (socketPath: string): Promise<Record<string, number | string>> => request<Record<string, number | string>>(socketPath, { op: 'health' });
+/** Waits until the server has answered `n` more requests than `before` (health's total_requests). */
+async function answered(socketPath: string, before: number, n: number): Promise<void> {
+  await until(async () => ((await health(socketPath)).total_requests as number) >= before + n, 10_000, `${n} requests answered`);
+}
 
 describe('serving', { timeout: 30_000 }, () => {
   let server: ServerProcess;
@@ -71,9 +77,14 @@ describe('serving', { timeout: 30_000 }, () => {
 
   it('answers pipelined keep-alive requests in request order', async () => {
     const client = new ModelClient(server.socketPath, { timeoutMs: 10_000 });
-    // The first sleeps longest, so later ones finish first inside the pool.
-    const bodies = [300, 0, 150, 0, 50, 0].map((ms) => goodRequest(good, { config: { mode: 'sleep', ms } }));
-    const results = await Promise.all(bodies.map((b) => client.request(b)));
+    // The first is held inside the handler until the five after it are done.
+    const held = gate(frames.dir);
+    const before = (await health(server.socketPath)).total_requests as number;
+    const bodies = [goodRequest(good, { config: held.config }), ...Array.from({ length: 5 }, () => goodRequest(good))];
+    const pending = bodies.map((b) => client.request(b));
+    await answered(server.socketPath, before, 5);
+    held.open();
+    const results = await Promise.all(pending);
     expect(results.map((r) => r.frame_id)).toEqual(bodies.map(frameIdOf));
     expect(results.every((r) => r.error === null)).toBe(true);
     client.close();
@@ -81,15 +92,21 @@ describe('serving', { timeout: 30_000 }, () => {
 
   it('keeps order and keeps serving when a bad request sits between good ones on one connection', async () => {
     const client = new ModelClient(server.socketPath, { timeoutMs: 10_000 });
-    const first = goodRequest(good, { config: { mode: 'sleep', ms: 100 } });
+    const held = gate(frames.dir);
+    const before = (await health(server.socketPath)).total_requests as number;
+    const first = goodRequest(good, { config: held.config });
     const last = goodRequest(good);
-    const answers = await Promise.all([
+    const pending = [
       client.request(first),
       client.send<Record<string, unknown>>(framed('{"not json')),
       client.send<Record<string, unknown>>(Buffer.alloc(4)),
       client.request({ op: 'health' }),
       client.request(last),
-    ]);
+    ];
+    // The two bad ones and the last good one are done while the first is held.
+    await answered(server.socketPath, before, 3);
+    held.open();
+    const answers = await Promise.all(pending);
     expect(answers[0]!.frame_id).toBe(frameIdOf(first));
     expect(answers[1]!.error_code).toBe('INVALID_JSON');
     expect(answers[2]!.error_code).toBe('EMPTY_REQUEST');
@@ -158,13 +175,15 @@ describe('serving', { timeout: 30_000 }, () => {
 
   it('one slow request among small ones does not hold the small ones back', async () => {
     await Promise.all(Array.from({ length: 32 }, () => request(server.socketPath, goodRequest(good))));
-    const slow = request(server.socketPath, goodRequest(good, { config: { mode: 'sleep', ms: 1500 } }));
+    const held = gate(frames.dir);
+    let slowDone = false;
+    const slow = request(server.socketPath, goodRequest(good, { config: held.config })).finally(() => (slowDone = true));
     await waitForInFlight(server.socketPath, 1);
-    const t0 = performance.now();
+    // The other worker answers all ten while the slow one is still held.
     const quick = await Promise.all(Array.from({ length: 10 }, () => request(server.socketPath, goodRequest(good))));
-    // The other worker takes them: far sooner than the slow one's 1.5 s.
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(quick.map((r) => r.error)).toEqual(Array(10).fill(null));
+    expect(slowDone).toBe(false);
+    held.open();
     expect((await slow).error).toBeNull();
   });
 
@@ -181,11 +200,14 @@ describe('serving', { timeout: 30_000 }, () => {
   });
 
   it('health answers status and counters', async () => {
-    await waitForStatus(server.socketPath, 'ready'); // earlier tests end workers; their replacements load first
-    const h = await request<Record<string, unknown>>(server.socketPath, { op: 'health' });
+    await waitForStatus(server.socketPath, 'ready'); // other tests end workers; their replacements load first
+    const before = await health(server.socketPath);
+    await Promise.all([0, 1, 2].map(() => request(server.socketPath, goodRequest(good))));
+    await request(server.socketPath, goodRequest(good, { config: { mode: 'throw' } }));
+    const h = await health(server.socketPath);
     expect(h).toMatchObject({ status: 'ready', model_id: 'echo', workers: 2, in_flight: 0, runtime_version: '1.0.0' });
-    expect(h.total_requests as number).toBeGreaterThan(256);
-    expect(h.total_errors as number).toBeGreaterThanOrEqual(5);
+    expect(h.total_requests).toBe((before.total_requests as number) + 4);
+    expect(h.total_errors).toBe((before.total_errors as number) + 1);
     for (const k of ['avg_latency_ms', 'p50_latency_ms', 'p99_latency_ms', 'uptime_seconds']) expect(typeof h[k]).toBe('number');
     expect(h.p99_latency_ms as number).toBeGreaterThanOrEqual(h.p50_latency_ms as number);
   });
@@ -215,13 +237,13 @@ describe('admission bound', { timeout: 30_000 }, () => {
     const server = await startServerProcess({ RUTH_WORKERS: '1', RUTH_MAX_IN_FLIGHT: '2' });
     try {
       const good = frames.nv12('g.nv12', 64, 48);
-      const slow = [0, 1].map(() => request(server.socketPath, goodRequest(good, { config: { mode: 'sleep', ms: 800 } })));
+      const held = gate(frames.dir);
+      const slow = [0, 1].map(() => request(server.socketPath, goodRequest(good, { config: held.config })));
       await waitForInFlight(server.socketPath, 2);
-      const t0 = performance.now();
+      // Answered while both requests ahead of it are still held: at once, not after them.
       const over = await request(server.socketPath, goodRequest(good));
       expect(over.error_code).toBe('OVERLOADED');
-      // Answered without waiting for the 800 ms requests ahead of it.
-      expect(performance.now() - t0).toBeLessThan(500);
+      held.open();
       expect((await Promise.all(slow)).map((r) => r.error)).toEqual([null, null]);
       expect((await request(server.socketPath, goodRequest(good))).error).toBeNull();
     } finally {

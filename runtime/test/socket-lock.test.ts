@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
+import { ByteBudget } from '../src/ipc/connection-limits.js';
 import { IpcServer } from '../src/ipc/server.js';
 import { lockPathFor } from '../src/ipc/socket-lock.js';
 
@@ -28,8 +29,9 @@ async function staleSocket(path: string): Promise<void> {
 function server(path: string, name: string, afterStaleCheck?: () => Promise<void>): IpcServer {
   return new IpcServer({
     socketPath: path,
-    handler: { onMessage: () => JSON.stringify({ server: name }), onFramingError: () => '{}' },
-    maxRequestBytes: 1024,
+    handler: { onMessage: () => JSON.stringify({ server: name }), onDecodeError: () => '{}' },
+    limits: { maxRequestBytes: 1024, readTimeoutMs: 10_000, idleTimeoutMs: 60_000, maxPending: 16, maxUnreadBytes: 65_536, budget: new ByteBudget(1 << 20) },
+    maxConnections: 16,
     mode: 0o600,
     lockWaitMs: 300,
     afterStaleCheck,

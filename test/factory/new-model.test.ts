@@ -1,23 +1,23 @@
 /**
  * `npm run new-model` scaffolds a folder that the factory accepts as is: its
  * model.yaml validates, the generator lists it as a bake target, and its
- * handler compiles against the runtime. (Its image is built and run by the
- * image tests once a scaffolded folder is in models/.) The scaffold goes to a
- * scratch folder inside node_modules/.cache so module resolution still finds
+ * handler compiles against the runtime. One scaffold of each engine's
+ * template (tfjs, onnx). (Its image is built and run by the image tests once
+ * a scaffolded folder is in models/.) The scaffolds go to a scratch folder
+ * inside node_modules/.cache so module resolution still finds
  * @ruth-ai/model-runtime, as it does under models/.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, readModels } from '../../scripts/lib/models.js';
 
 const exec = promisify(execFile);
 const scratch = join(ROOT, 'node_modules/.cache', `new-model-test-${process.pid}`);
-const modelsDir = join(scratch, 'models');
+// bake names images under NAMESPACE (the image tests set it per engineer).
 const ns = process.env.NAMESPACE || 'ruth-ai';
-// One scaffold of each engine's template.
 const KINDS = [
   { engine: 'tfjs', id: 'scaffold-check', golden: 'test/golden/person-standing.json' },
   { engine: 'onnx', id: 'scaffold-onnx-check', golden: 'test/golden/notice-sign.json' },
@@ -25,48 +25,49 @@ const KINDS = [
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-for (const { engine, id, golden } of KINDS) describe(`new-model --engine ${engine}`, { timeout: 120_000 }, () => {
-  it('scaffolds a folder whose model.yaml validates and names the model', async () => {
-    await exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--engine', engine, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
-    for (const f of ['model.yaml', 'package.json', 'package-lock.json', 'tsconfig.json', '.dockerignore', 'src/handler.ts', golden]) {
-      expect(existsSync(join(modelsDir, id, f)), f).toBe(true);
-    }
-    const yaml = readFileSync(join(modelsDir, id, 'model.yaml'), 'utf8');
-    expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/model.schema.json');
-    expect(yaml).toContain(`engine: ${engine}`);
-    const model = (await readModels(modelsDir)).find((m) => m.id === id);
-    expect(model).toMatchObject({ id, version: '0.1.0' });
-    const lock = JSON.parse(readFileSync(join(modelsDir, id, 'package-lock.json'), 'utf8')) as { name: string; packages: Record<string, { name?: string }> };
-    expect(lock.name).toBe(`@ruth-ai/model-${id}`);
-    expect(lock.packages[''].name).toBe(`@ruth-ai/model-${id}`);
-  });
+for (const { engine, id, golden } of KINDS) {
+  describe(`new-model --engine ${engine}`, { timeout: 120_000 }, () => {
+    const modelsDir = join(scratch, engine, 'models');
+    // One scaffold that every test reads: each passes alone and in any order.
+    beforeAll(async () => {
+      await exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--engine', engine, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
+    }, 120_000);
 
-  it('becomes a bake target after generate', async () => {
-    const out = join(scratch, 'docker-bake.json');
-    await exec('npx', ['--no-install', 'tsx', 'scripts/generate.ts', '--models-dir', modelsDir, '--output', out], { cwd: ROOT });
-    const { stdout } = await exec('docker', ['buildx', 'bake', '-f', 'docker-bake.hcl', '-f', out, '--print', `model-${id}`], { cwd: ROOT });
-    const printed = JSON.parse(stdout) as { target: Record<string, { tags: string[]; contexts: Record<string, string> }> };
-    expect(printed.target[`model-${id}`]).toMatchObject({
-      // bake names images under NAMESPACE (image tests set it per engineer).
-      tags: [`${ns}/${id}:0.1.0`, `${ns}/${id}:latest`],
-      contexts: { runtime: 'target:runtime', sdk: 'target:runtime-sdk' },
+    it('scaffolds a folder whose model.yaml validates and names the model', async () => {
+      for (const f of ['model.yaml', 'package.json', 'package-lock.json', 'tsconfig.json', '.dockerignore', 'src/handler.ts', golden]) {
+        expect(existsSync(join(modelsDir, id, f)), f).toBe(true);
+      }
+      const yaml = readFileSync(join(modelsDir, id, 'model.yaml'), 'utf8');
+      expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/model.schema.json');
+      expect(yaml).toContain(`engine: ${engine}`);
+      const [model] = await readModels(modelsDir);
+      expect(model).toMatchObject({ id, version: '0.1.0' });
+      const lock = JSON.parse(readFileSync(join(modelsDir, id, 'package-lock.json'), 'utf8')) as { name: string; packages: Record<string, { name?: string }> };
+      expect(lock.name).toBe(`@ruth-ai/model-${id}`);
+      expect(lock.packages[''].name).toBe(`@ruth-ai/model-${id}`);
     });
-  });
 
-  it('compiles its handler against the runtime', async () => {
-    await exec(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(modelsDir, id, 'tsconfig.json')], { cwd: ROOT });
-    expect(existsSync(join(modelsDir, id, 'dist/handler.js'))).toBe(true);
-  });
+    it('becomes a bake target after generate', async () => {
+      const out = join(scratch, engine, 'docker-bake.json');
+      await exec('npx', ['--no-install', 'tsx', 'scripts/generate.ts', '--models-dir', modelsDir, '--output', out], { cwd: ROOT });
+      const { stdout } = await exec('docker', ['buildx', 'bake', '-f', 'docker-bake.hcl', '-f', out, '--print', `model-${id}`], { cwd: ROOT });
+      const printed = JSON.parse(stdout) as { target: Record<string, { tags: string[]; contexts: Record<string, string> }> };
+      expect(printed.target[`model-${id}`]).toMatchObject({
+        tags: [`${ns}/${id}:0.1.0`, `${ns}/${id}:latest`],
+        contexts: { runtime: 'target:runtime', sdk: 'target:runtime-sdk' },
+      });
+    });
 
-  it.runIf(engine === 'tfjs')('refuses an id that is not a valid model_id, a folder that exists, or an unknown engine', async () => {
-    await expect(exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', 'fresh-id', '--engine', 'pytorch', '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT })).rejects.toMatchObject({
-      stderr: expect.stringContaining('expected --engine tfjs or onnx'),
+    it('compiles its handler against the runtime', async () => {
+      await exec(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(modelsDir, id, 'tsconfig.json')], { cwd: ROOT });
+      expect(existsSync(join(modelsDir, id, 'dist/handler.js'))).toBe(true);
     });
-    await expect(exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', 'Bad_ID', '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT })).rejects.toMatchObject({
-      stderr: expect.stringContaining('expected a model id like'),
-    });
-    await expect(exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT })).rejects.toMatchObject({
-      stderr: expect.stringContaining('not to exist'),
+
+    it('refuses an id that is not a valid model_id, a folder that exists, or an unknown engine', async () => {
+      const scaffold = (...args: string[]) => exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', ...args, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
+      await expect(scaffold('Bad_ID', '--engine', engine)).rejects.toMatchObject({ stderr: expect.stringContaining('expected a model id like') });
+      await expect(scaffold(id, '--engine', engine)).rejects.toMatchObject({ stderr: expect.stringContaining('not to exist') });
+      await expect(scaffold(`${id}-2`, '--engine', 'pytorch')).rejects.toMatchObject({ stderr: expect.stringContaining('expected --engine tfjs or onnx') });
     });
   });
-});
+}

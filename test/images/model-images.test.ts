@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { request } from '@ruth-ai/model-runtime';
-import { frameFromImage, loadGoldenCases, matchDetections, type ReturnedDetection } from '@ruth-ai/model-runtime/testing';
+import { frameFromImage, loadGoldenCases, matchDetections, until, type ReturnedDetection } from '@ruth-ai/model-runtime/testing';
 import { RUNTIME_UID, docker, makeSharedDirs, modelContainer, type SharedDirs } from '../support/containers.js';
 
 type Json = Record<string, unknown>;
@@ -111,15 +111,26 @@ for (const image of inject('modelImages')) {
       expect(await request<Json>(socket, { op: 'health' })).toMatchObject({ status: 'ready' });
     });
 
-    it('drains on SIGTERM: exits 0 within the drain deadline and removes its socket', async () => {
-      const id = container!.getId();
-      const started = Date.now();
-      await docker('kill', '--signal', 'TERM', id);
-      const exitCode = (await docker('wait', id)).trim();
-      const elapsed = Date.now() - started;
-      expect(exitCode).toBe('0');
-      expect(elapsed).toBeLessThan(5_000 + 2_000); // RUTH_DRAIN_TIMEOUT_MS + process exit
-      expect(existsSync(socket)).toBe(false);
+    it('drains on SIGTERM: exits 0 after a complete drain and removes its socket', { timeout: 180_000 }, async () => {
+      // A container of its own: stopping the shared one would break every test that runs after this one.
+      const own = makeSharedDirs(`ruth-test-${image.id}-drain`);
+      let ownLogs = '';
+      const draining = await modelContainer(image.tag, own)
+        .withLogConsumer((stream) => stream.on('data', (chunk: Buffer) => (ownLogs += chunk.toString())))
+        .start();
+      try {
+        const id = draining.getId();
+        await docker('kill', '--signal', 'TERM', id);
+        expect((await docker('wait', id)).trim()).toBe('0');
+        // The outcome, not a duration: the runtime says it drained everything in time.
+        const stopped = await until(() => ownLogs.split('\n').find((l) => l.includes('"msg":"stopped"')), 10_000, 'the stopped log line');
+        expect(JSON.parse(stopped)).toMatchObject({ msg: 'stopped', drained: true });
+        expect(ownLogs).not.toContain('drain deadline passed');
+        expect(existsSync(join(own.socketDir, `vas_model_${image.id}.sock`))).toBe(false);
+      } finally {
+        await docker('rm', '-f', draining.getId()).catch(() => undefined);
+        own.cleanup();
+      }
     });
   });
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { request } from '@ruth-ai/model-runtime';
+import { until } from '@ruth-ai/model-runtime/testing';
 import { ROOT } from '../../scripts/lib/models.js';
 import { docker, makeSharedDirs, modelContainer, NAMESPACE } from '../support/containers.js';
 
@@ -28,16 +29,14 @@ async function freePort(): Promise<number> {
 }
 
 async function waitForRegistry(url: string, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
+  const answers = async (): Promise<boolean> => {
     try {
-      if ((await fetch(url)).ok) return;
+      return (await fetch(url)).ok;
     } catch {
-      // not listening yet
+      return false; // not listening yet
     }
-    if (Date.now() > until) throw new Error(`registry at ${url} did not answer within ${deadlineMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+  await until(answers, deadlineMs, `registry at ${url}`);
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {

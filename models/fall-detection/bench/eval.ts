@@ -103,6 +103,10 @@ async function main(): Promise<void> {
   const load1 = os.loadavg()[0]!;
   const walking = ['768x576', '1920x1080'].map((s) => [`${s.replace('x', '×')}`, tallies.get(`walking/walking-${s}`) ?? tally()] as [string, Tally]);
   const tables = [
+    'Set: built by `models/fall-detection/bench/eval-set.ts` (its header says how each category is made: real photos, and lying, crouching, ' +
+      'kneeling and bending people synthesised from hand-boxed real people); dev and held-out split by source; a fall counts when a `fall` ' +
+      'box pairs with a labelled fallen person at IoU ≥ 0.5; upright categories count for precision only.',
+    '',
     `Config: ${JSON.stringify(CONFIG)} (null: the model.yaml defaults); one caller, sequential; ${os.cpus().length} cores, ` +
       `1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after (other engineers' work shares the machine: ms are noisy).`,
     '', '### dev', '', splitTable(tallies, 'dev'),

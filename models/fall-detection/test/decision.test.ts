@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { computeGeometry, loadModelConfig } from '@ruth-ai/model-runtime';
+import { computeGeometry, defaultConfig, loadModelConfig } from '@ruth-ai/model-runtime';
 import { measureBody } from '../src/body-geometry.js';
 import { assessFall, looksHorizontal } from '../src/fall-decision.js';
 import { KP, type Pose } from '../src/keypoints.js';
@@ -137,9 +137,8 @@ describe('zoom (a closer look at a small lying person)', () => {
 });
 
 describe('settings', () => {
-  // The defaults come from model.yaml, merged the way the runtime's worker does.
-  const yaml = loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url)));
-  const base = { ...yaml.parameters, confidence_threshold: yaml.confidence_threshold, nms_iou_threshold: yaml.nms_iou_threshold };
+  // The defaults come from model.yaml, through the runtime's own defaultConfig (what the worker merges requests over).
+  const base = defaultConfig(loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url))));
   it('reads model.yaml defaults and request overrides', () => {
     expect(readSettings(base)).toEqual({
       personThreshold: 0.2, fallThreshold: 0.6, rotation: 'regions', probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2,

@@ -3,6 +3,7 @@
  * a bad value stops start-up with a message naming the variable and the value.
  */
 import { OptionError } from '../errors/errors.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT_MS } from '../ipc/connection-limits.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../ipc/message-codec.js';
 import { DEFAULT_MAX_CAMERAS } from '../metrics/metrics.js';
 
@@ -24,6 +25,13 @@ export interface ServeOptions {
   drainTimeoutMs: number;
   heartbeatDir: string;
   maxRequestBytes: number;
+  /** Bytes of partial requests held across all connections. */
+  maxBufferedBytes: number;
+  /** A started request must be whole within this. */
+  readTimeoutMs: number;
+  /** A connection idle this long is closed. */
+  idleTimeoutMs: number;
+  maxConnections: number;
   /** How long load + warmup may take before start-up fails. */
   loadTimeoutMs: number;
   /** Serve only this model when the folder holds several. */
@@ -73,6 +81,10 @@ export function serveOptionsFromEnv(env: Env = process.env): ServeOptions {
     drainTimeoutMs: positiveInt(env, 'RUTH_DRAIN_TIMEOUT_MS') ?? 10_000,
     heartbeatDir: env.RUTH_HEARTBEAT_DIR || DEFAULT_HEARTBEAT_DIR,
     maxRequestBytes: positiveInt(env, 'RUTH_MAX_REQUEST_BYTES') ?? DEFAULT_MAX_REQUEST_BYTES,
+    maxBufferedBytes: positiveInt(env, 'RUTH_MAX_BUFFERED_BYTES') ?? DEFAULT_MAX_BUFFERED_BYTES,
+    readTimeoutMs: positiveInt(env, 'RUTH_READ_TIMEOUT_MS') ?? DEFAULT_READ_TIMEOUT_MS,
+    idleTimeoutMs: positiveInt(env, 'RUTH_IDLE_TIMEOUT_MS') ?? DEFAULT_IDLE_TIMEOUT_MS,
+    maxConnections: positiveInt(env, 'RUTH_MAX_CONNECTIONS') ?? DEFAULT_MAX_CONNECTIONS,
     loadTimeoutMs: positiveInt(env, 'RUTH_LOAD_TIMEOUT_MS') ?? 300_000,
     modelId: env.RUTH_MODEL_ID || undefined,
     metricsPort: port(env, 'RUTH_METRICS_PORT'),

@@ -11,6 +11,9 @@ export const ERROR_CODES = {
   INVALID_UTF8: 'The request body is not valid UTF-8.',
   INVALID_JSON: 'The request body is not valid JSON.',
   INVALID_REQUEST: 'The request body is JSON but not an object.',
+  READ_TIMEOUT: 'A request started arriving but was not complete within the read timeout; the connection is closed after this response.',
+  SERVER_BUSY: 'The budget of partial-request bytes across all connections is spent; the connection is closed after this response.',
+  TOO_MANY_CONNECTIONS: 'The connection limit is reached; this connection is closed after this response.',
   UNKNOWN_OP: 'The request names an op this runtime does not know.',
   // Fields.
   MISSING_FIELD: 'A required field is absent.',

@@ -20,12 +20,18 @@ export interface StatsSnapshot {
   p50_latency_ms: number;
   p99_latency_ms: number;
   uptime_seconds: number;
+  /** Connections open now, and refused at RUTH_MAX_CONNECTIONS since start. */
+  open_connections: number;
+  refused_connections: number;
 }
 
 export class Stats {
   totalRequests = 0;
   totalErrors = 0;
   inFlight = 0;
+  refusedConnections = 0;
+  /** Set by the server: how many connections are open. */
+  openConnections: () => number = () => 0;
   readonly #startedAt = performance.now();
   #latencySum = 0;
   #latencyCount = 0;
@@ -58,6 +64,8 @@ export class Stats {
       p50_latency_ms: pick(0.5),
       p99_latency_ms: pick(0.99),
       uptime_seconds: this.uptimeSeconds(),
+      open_connections: this.openConnections(),
+      refused_connections: this.refusedConnections,
     };
   }
 }

@@ -2,15 +2,26 @@
  * One client connection: decodes requests, runs them concurrently, and
  * writes the responses strictly in request order (pipelining). A one-shot
  * caller is simply a connection that sends one request and closes.
+ *
+ * A connection holds bounded memory and time (connection-limits.ts):
+ *  - a started request must be whole within readTimeoutMs (READ_TIMEOUT);
+ *  - its partial bytes count against the budget shared by all connections
+ *    (SERVER_BUSY when it is spent);
+ *  - back-pressure: with maxPending requests unanswered, or maxUnreadBytes of
+ *    answers the caller has not read, the server stops reading it until
+ *    those drain, so a caller that never reads cannot grow the server;
+ *  - idle for idleTimeoutMs: closed quietly; stuck writing to a caller that
+ *    reads nothing for that long: dropped.
  */
 import type { Socket } from 'node:net';
-import type { RuntimeError } from '../errors/errors.js';
+import { RuntimeError } from '../errors/errors.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import { MessageDecoder, encodeMessage } from './message-codec.js';
 
 export interface MessageHandler {
   /** Returns the response JSON text for one request body. Must not reject. */
   onMessage(body: Buffer): string | Promise<string>;
-  /** Returns the response JSON text for a framing error (EMPTY_REQUEST, REQUEST_TOO_LARGE). */
+  /** Returns the response JSON text for a framing error (EMPTY_REQUEST, REQUEST_TOO_LARGE, READ_TIMEOUT...). */
   onDecodeError(error: RuntimeError): string;
 }
 
@@ -24,22 +35,32 @@ export class Connection {
   readonly #socket: Socket;
   readonly #handler: MessageHandler;
   readonly #decoder: MessageDecoder;
+  readonly #limits: ConnectionLimits;
   readonly #slots: Slot[] = [];
   #closing = false;
+  #paused = false;
+  /** Partial-request bytes this connection has counted in the shared budget. */
+  #counted = 0;
+  #readTimer: NodeJS.Timeout | null = null;
   #onIdle: (() => void) | null = null;
 
-  constructor(socket: Socket, handler: MessageHandler, maxRequestBytes: number) {
+  constructor(socket: Socket, handler: MessageHandler, limits: ConnectionLimits) {
     this.#socket = socket;
     this.#handler = handler;
-    this.#decoder = new MessageDecoder(maxRequestBytes);
+    this.#limits = limits;
+    this.#decoder = new MessageDecoder(limits.maxRequestBytes);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     // A caller that vanishes mid-request is normal; its responses are dropped.
     socket.on('error', () => socket.destroy());
     // The server runs with allowHalfOpen: a caller may shut down its write
     // side right after sending and still expects its answers.
     socket.on('end', () => this.end());
+    socket.on('drain', () => this.#maybeResume());
+    socket.setTimeout(limits.idleTimeoutMs, () => this.#onInactive());
     socket.on('close', () => {
       this.#closing = true;
+      this.#stopReadTimer();
+      this.#count(0);
       this.#notifyIdle();
     });
   }
@@ -63,10 +84,13 @@ export class Connection {
 
   #onData(chunk: Buffer): void {
     if (this.#closing) return;
+    if (!this.#limits.budget.fits(chunk.length)) {
+      this.#fail(new RuntimeError('SERVER_BUSY', `the server holds ${this.#limits.budget.used} bytes of partial requests, its limit (RUTH_MAX_BUFFERED_BYTES ${this.#limits.budget.max}); this connection is closed`));
+      return;
+    }
     for (const item of this.#decoder.push(chunk)) {
       if (item.kind === 'error') {
-        const slot: Slot = { text: this.#handler.onDecodeError(item.error), closeAfter: item.fatal };
-        this.#slots.push(slot);
+        this.#slots.push({ text: this.#handler.onDecodeError(item.error), closeAfter: item.fatal });
         if (item.fatal) {
           // The stream cannot be resynchronised: stop reading, answer, close.
           this.#closing = true;
@@ -84,7 +108,60 @@ export class Connection {
           this.#flush();
         });
     }
+    this.#count(this.#decoder.buffered);
+    if (this.#decoder.buffered > 0) this.#startReadTimer();
+    else this.#stopReadTimer();
     this.#flush();
+  }
+
+  /** Keeps the shared budget in step with this connection's partial bytes. */
+  #count(bytes: number): void {
+    this.#limits.budget.used += bytes - this.#counted;
+    this.#counted = bytes;
+  }
+
+  /** A fatal limit: answer with `error`, stop reading, close after the answers before it. */
+  #fail(error: RuntimeError): void {
+    this.#closing = true;
+    this.#socket.pause();
+    this.#stopReadTimer();
+    this.#count(0);
+    this.#slots.push({ text: this.#handler.onDecodeError(error), closeAfter: true });
+    this.#flush();
+  }
+
+  #startReadTimer(): void {
+    // Not reset by further bytes: a caller trickling one byte a second still runs out of time.
+    this.#readTimer ??= setTimeout(() => {
+      this.#readTimer = null;
+      this.#fail(new RuntimeError('READ_TIMEOUT', `a request started but was not complete within ${this.#limits.readTimeoutMs} ms (RUTH_READ_TIMEOUT_MS); this connection is closed`));
+    }, this.#limits.readTimeoutMs);
+  }
+
+  #stopReadTimer(): void {
+    if (this.#readTimer) clearTimeout(this.#readTimer);
+    this.#readTimer = null;
+  }
+
+  #onInactive(): void {
+    if (this.#socket.writableLength > 0) {
+      // Answers are waiting for a caller that has read nothing for the whole idle time.
+      this.destroy();
+    } else if (this.#slots.length === 0 && this.#decoder.buffered === 0) {
+      this.end();
+    }
+    // Otherwise requests are running (or a read deadline is set): not idle.
+  }
+
+  #overLimits(): boolean {
+    return this.#slots.length >= this.#limits.maxPending || this.#socket.writableLength >= this.#limits.maxUnreadBytes;
+  }
+
+  #maybeResume(): void {
+    if (this.#paused && !this.#closing && !this.#overLimits()) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
   }
 
   #flush(): void {
@@ -100,6 +177,13 @@ export class Connection {
       }
     }
     if (this.#closing && this.#slots.length === 0 && !this.#socket.destroyed) this.#socket.end();
+    if (!this.#paused && !this.#closing && this.#overLimits()) {
+      // Back-pressure: read no more from this caller until its answers drain.
+      this.#paused = true;
+      this.#socket.pause();
+    } else {
+      this.#maybeResume();
+    }
     this.#notifyIdle();
   }
 

@@ -5,14 +5,21 @@
  */
 import net from 'node:net';
 import { unlink } from 'node:fs/promises';
+import { RuntimeError } from '../errors/errors.js';
 import { Connection, type MessageHandler } from './connection.js';
+import type { ConnectionLimits } from './connection-limits.js';
+import { encodeMessage } from './message-codec.js';
 import { applySocketPermissions, clearStaleSocket } from './socket-file.js';
 import { lockSocketPath, type ReleaseLock } from './socket-lock.js';
 
 export interface IpcServerOptions {
   socketPath: string;
   handler: MessageHandler;
-  maxRequestBytes: number;
+  limits: ConnectionLimits;
+  /** Connections served at once (RUTH_MAX_CONNECTIONS); past it a caller gets TOO_MANY_CONNECTIONS. */
+  maxConnections: number;
+  /** Told about each refused connection, with the running count (to log and count). */
+  onRefused?: (refused: number) => void;
   /** File mode of the socket, e.g. 0o600. */
   mode: number;
   /** Group name or gid that may also connect (with mode 0o660). */
@@ -39,10 +46,27 @@ export class IpcServer {
     this.socketPath = options.socketPath;
     // allowHalfOpen: a caller that shuts down its write side still gets its answers.
     this.#server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-      const conn = new Connection(socket, options.handler, options.maxRequestBytes);
+      if (this.#connections.size >= options.maxConnections) {
+        this.refused++;
+        options.onRefused?.(this.refused);
+        const error = new RuntimeError('TOO_MANY_CONNECTIONS', `${this.#connections.size} connections are open, the limit (RUTH_MAX_CONNECTIONS ${options.maxConnections}); retry later`);
+        socket.on('error', () => socket.destroy());
+        // Read (and drop) what the caller sends, so closing does not reset the connection before it reads the answer.
+        socket.resume();
+        socket.end(encodeMessage(options.handler.onDecodeError(error)));
+        return;
+      }
+      const conn = new Connection(socket, options.handler, options.limits);
       this.#connections.add(conn);
       socket.once('close', () => this.#connections.delete(conn));
     });
+  }
+
+  /** Connections refused at the limit since start. */
+  refused = 0;
+
+  get connections(): number {
+    return this.#connections.size;
   }
 
   /** Takes the socket lock (held until stopAccepting), removes a stale socket, binds, and applies mode and group. */

@@ -12,6 +12,7 @@ import { verifyWeights } from '../config/verify-weights.js';
 import { StartupError } from '../errors/errors.js';
 import { Heartbeat } from '../health/heartbeat.js';
 import { Stats } from '../health/stats.js';
+import { ByteBudget, MAX_PENDING_PER_CONNECTION, MAX_UNREAD_BYTES_PER_CONNECTION } from '../ipc/connection-limits.js';
 import { IpcServer } from '../ipc/server.js';
 import { socketPathFor } from '../ipc/socket-file.js';
 import { startMetricsEndpoint } from '../metrics/http-endpoint.js';
@@ -52,11 +53,25 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
   const server = new IpcServer({
     socketPath: socketPathFor(options.socketDir, config.model_id),
     handler: router,
-    maxRequestBytes: options.maxRequestBytes,
+    limits: {
+      maxRequestBytes: options.maxRequestBytes,
+      readTimeoutMs: options.readTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs,
+      maxPending: MAX_PENDING_PER_CONNECTION,
+      maxUnreadBytes: MAX_UNREAD_BYTES_PER_CONNECTION,
+      budget: new ByteBudget(options.maxBufferedBytes),
+    },
+    maxConnections: options.maxConnections,
+    onRefused: (refused) => {
+      stats.refusedConnections = refused;
+      // The first refusal, then one line per 100: a flood must not flood the log.
+      if (refused === 1 || refused % 100 === 0) log('warn', 'connection refused: limit reached', { max_connections: options.maxConnections, refused_total: refused });
+    },
     mode: options.socketMode,
     group: options.socketGroup,
     onLockLost: (err) => log('error', 'socket lock lost: another server may take over this socket path', { error: err.message }),
   });
+  stats.openConnections = () => server.connections;
   await server.listen();
   const heartbeat = new Heartbeat(options.heartbeatDir, config.model_id, stats, () => router.condition().status, log);
   router.problemSources.push(() => heartbeat.problem());

@@ -1,4 +1,7 @@
-/** Requests and raw bodies for the runtime's own socket tests (FrameDir is in src/testing). */
+/** Requests, raw bodies and gates for the runtime's own socket tests (FrameDir is in src/testing). */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
 let nextFrameId = 1;
 
 /** A valid request for the echo fixture; `over` replaces top-level keys. */
@@ -20,4 +23,16 @@ export function framed(body: Buffer | string, length?: number): Buffer {
   const head = Buffer.alloc(4);
   head.writeUInt32BE(length ?? b.length, 0);
   return Buffer.concat([head, b]);
+}
+
+let nextGate = 1;
+
+/**
+ * A gate for the echo fixture's `mode: 'gate'`: requests sent with
+ * `gate.config` wait inside the handler until `open()` creates the file. Tests
+ * decide the order of completion themselves instead of guessing with sleeps.
+ */
+export function gate(dir: string): { config: { mode: 'gate'; gate: string }; open(): void } {
+  const file = path.join(dir, `gate-${process.pid}-${nextGate++}`);
+  return { config: { mode: 'gate', gate: file }, open: () => writeFileSync(file, '') };
 }
