@@ -9,6 +9,7 @@ import { request } from '../src/client/one-shot.js';
 import { MessageDecoder } from '../src/ipc/message-codec.js';
 import { framed } from './helpers/frames.js';
 import { startServerProcess, type ServerProcess } from '../src/testing/spawn-server.js';
+import { until } from '../src/testing/until.js';
 
 /** Opens a connection, writes `bytes`, and collects answers until the server closes it. */
 function untilClosed(socketPath: string, bytes: Buffer): Promise<{ answers: Record<string, unknown>[]; socket: net.Socket }> {
@@ -87,16 +88,11 @@ describe('connection limits', { timeout: 30_000 }, () => {
     } finally {
       for (const s of held) s.destroy();
     }
-    let health: Record<string, unknown> = {};
-    for (let i = 0; i < 100; i++) {
-      try {
-        health = await request<Record<string, unknown>>(server.socketPath, { op: 'health' });
-        if (health.op === 'health') break;
-      } catch {
-        // the held sockets are still closing
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // The held sockets may still be closing: a health request may be refused (answered) meanwhile.
+    const health = await until(async () => {
+      const h = await request<Record<string, unknown>>(server.socketPath, { op: 'health' });
+      return h.op === 'health' ? h : null;
+    }, 10_000, 'a health answer once the held connections closed');
     expect(health.refused_connections as number).toBeGreaterThanOrEqual(1);
     expect(server.logs.some((l) => l.msg === 'connection refused: limit reached')).toBe(true);
   });
@@ -114,12 +110,7 @@ describe('connection limits', { timeout: 30_000 }, () => {
     expect(flushed).toBe(false);
     // After the idle time with its answers unread, the server drops the connection
     // (health's own connection is the only one left).
-    let open = -1;
-    for (let i = 0; i < 300 && open !== 1; i++) {
-      open = (await request<Record<string, unknown>>(server.socketPath, { op: 'health' })).open_connections as number;
-      if (open !== 1) await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(open).toBe(1);
+    await until(async () => (await request<Record<string, unknown>>(server.socketPath, { op: 'health' })).open_connections === 1, 15_000, 'the never-reading connection to be dropped');
     socket.destroy();
     const health = await request<Record<string, unknown>>(server.socketPath, { op: 'health' });
     expect(health.status).toBe('ready');

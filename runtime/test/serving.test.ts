@@ -223,8 +223,7 @@ describe('serving', { timeout: 30_000 }, () => {
     await waitForStatus(server.socketPath, 'ready');
     const read = (): Record<string, unknown> => JSON.parse(readFileSync(server.heartbeatFile, 'utf8')) as Record<string, unknown>;
     // The file says what health says; it is rewritten every 5 s.
-    for (let i = 0; i < 150 && read().status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 50));
-    const hb = read();
+    const hb = await until(() => (read().status === 'ready' ? read() : null), 15_000, 'the heartbeat file to say ready');
     expect(hb).toMatchObject({ model_id: 'echo', status: 'ready' });
     expect(Date.now() - Date.parse(hb.timestamp as string)).toBeLessThan(30_000);
     for (const k of ['total_requests', 'total_errors', 'avg_latency_ms', 'uptime_seconds']) expect(typeof hb[k]).toBe('number');
