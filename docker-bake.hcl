@@ -32,7 +32,7 @@ function "image" {
 
 // ----------------------------------------------------------------- groups --
 group "default" { targets = ["all"] }
-group "all" { targets = ["runtime", "models"] }
+group "all" { targets = ["runtime", "models", "frame-producer"] }
 group "models" { targets = [for m in MODELS : "model-${m.id}"] }
 // `runtime` is a target name too: `bake runtime` builds just the base.
 
@@ -61,6 +61,23 @@ target "runtime" {
   labels = {
     "org.opencontainers.image.title"       = "Ruth AI model runtime"
     "org.opencontainers.image.description" = "Runs one Ruth AI model behind a Unix socket: shared-memory frames in, detections out. Model images extend it."
+    "org.opencontainers.image.version"     = RUNTIME_VERSION
+    "org.opencontainers.image.licenses"    = "Apache-2.0"
+    "ai.ruth.runtime.version"              = RUNTIME_VERSION
+  }
+}
+
+// The demo's frame source and watcher: the runtime CLI plus ffmpeg and a
+// real clip (docs/deploy.md). Versioned with the runtime it carries.
+target "frame-producer" {
+  inherits   = ["_common", "docker-metadata-action"]
+  context    = "."
+  dockerfile = "runtime/Dockerfile"
+  target     = "frame-producer"
+  tags       = USE_METADATA_ACTION ? null : [image("frame-producer:${RUNTIME_VERSION}"), image("frame-producer:latest")]
+  labels = {
+    "org.opencontainers.image.title"       = "Ruth AI frame producer"
+    "org.opencontainers.image.description" = "Plays a video or a folder of pictures into /dev/shm/vas/<camera> as the video service exports frames, and watches a model answer them (ruth-model produce / watch)."
     "org.opencontainers.image.version"     = RUNTIME_VERSION
     "org.opencontainers.image.licenses"    = "Apache-2.0"
     "ai.ruth.runtime.version"              = RUNTIME_VERSION
