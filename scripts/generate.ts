@@ -1,26 +1,35 @@
 /**
- * `npm run generate`: writes docker-bake.json, the data half of the bake
- * definition (docker-bake.hcl is the logic half), from runtime/package.json
- * and every models/<id>/model.yaml.
+ * `npm run generate`: writes, from runtime/package.json and every
+ * models/<id>/model.yaml:
+ *   docker-bake.json       the data half of the bake definition (docker-bake.hcl is the logic half)
+ *   deploy/compose.yaml    one hardened service per model, and the demo profile
+ *   deploy/kubernetes/     a kustomize base (DaemonSet) and an overlay example
  *
- *   npm run generate                 write docker-bake.json
- *   npm run generate -- --check      exit 1 when docker-bake.json is out of date (CI)
+ *   npm run generate                 write them
+ *   npm run generate -- --check      exit 1 when any is out of date (CI)
  *   npm run generate -- --matrix     print the GitHub Actions matrix as JSON
- *   --models-dir DIR --output FILE   another models folder / output (tests)
+ *   --models-dir DIR --output FILE   another models folder / bake output (tests);
+ *   --deploy-dir DIR                 deploy output, default: deploy/ beside the bake output
  *
  * It validates model.yaml with the runtime's own loader, imported as
  * @ruth-ai/model-runtime: the npm script compiles the runtime first.
  */
 import { $, argv, fs, path } from 'zx';
 import { ROOT, readModels, runtimeVersion } from './lib/models.js';
+import { renderCompose } from './lib/deploy/compose.js';
+import { deployModels, exampleModel } from './lib/deploy/facts.js';
+import { renderKubernetes } from './lib/deploy/kubernetes.js';
 
 const config = {
   output: path.resolve(String(argv.output ?? path.join(ROOT, 'docker-bake.json'))),
   // Another models folder (tests); build contexts stay relative to the repo root.
   modelsDir: argv['models-dir'] ? path.resolve(String(argv['models-dir'])) : undefined,
+  deployDir: '',
   check: Boolean(argv.check),
   matrix: Boolean(argv.matrix),
 };
+
+config.deployDir = path.resolve(String(argv['deploy-dir'] ?? path.join(path.dirname(config.output), 'deploy')));
 
 $.quiet = true;
 
@@ -49,23 +58,45 @@ const bake = {
     MODELS: { default: models },
   },
 };
-const text = `${JSON.stringify(bake, null, 2)}\n`;
-const current = (await fs.pathExists(config.output)) ? await fs.readFile(config.output, 'utf8') : '';
+const deploy = await deployModels(models);
+const outputs = new Map<string, string>([
+  [config.output, `${JSON.stringify(bake, null, 2)}\n`],
+  [path.join(config.deployDir, 'compose.yaml'), renderCompose(deploy, runtimeVersion())],
+  ...Object.entries(renderKubernetes(deploy, exampleModel())).map(([file, text]): [string, string] => [path.join(config.deployDir, 'kubernetes', file), text]),
+]);
+// Files left in deploy/kubernetes/ by an earlier run (a renamed model) are drift too.
+const k8sDir = path.join(config.deployDir, 'kubernetes');
+const stale = (await fs.pathExists(k8sDir)) ? (await fs.readdir(k8sDir, { recursive: true }) as string[]).map((f) => path.join(k8sDir, f)).filter((f) => fs.statSync(f).isFile() && !outputs.has(f)) : [];
+const shown = (file: string): string => path.relative(ROOT, file) || file;
+const current = new Map<string, string>();
+for (const file of outputs.keys()) current.set(file, (await fs.pathExists(file)) ? await fs.readFile(file, 'utf8') : '');
+const changed = [...outputs.keys()].filter((f) => current.get(f) !== outputs.get(f));
+const summary = `${models.length} model${models.length === 1 ? '' : 's'}, runtime ${runtimeVersion()}`;
 
 // 4. --check: compare, never write.
 if (config.check) {
-  if (current === text) {
-    console.log(`docker-bake.json is up to date (${models.length} model${models.length === 1 ? '' : 's'}, runtime ${runtimeVersion()})`);
+  if (changed.length === 0 && stale.length === 0) {
+    console.log(`docker-bake.json and deploy/ are up to date (${summary})`);
     process.exit(0);
   }
-  const tmp = path.join(await fs.mkdtemp(path.join(ROOT, 'node_modules/.generate-')), 'docker-bake.json');
-  await fs.writeFile(tmp, text);
-  const diff = await $`diff -u --label docker-bake.json --label generated ${current === '' ? '/dev/null' : config.output} ${tmp}`.nothrow();
-  await fs.rm(path.dirname(tmp), { recursive: true, force: true });
-  console.error(`docker-bake.json is out of date; run \`npm run generate\` and commit it. Differences:\n${diff.stdout}`);
+  const tmpDir = await fs.mkdtemp(path.join(ROOT, 'node_modules/.generate-'));
+  const diffs: string[] = [];
+  for (const file of changed) {
+    const tmp = path.join(tmpDir, path.basename(file));
+    await fs.writeFile(tmp, outputs.get(file)!);
+    const before = current.get(file) === '' ? '/dev/null' : file;
+    diffs.push((await $`diff -u --label ${shown(file)} --label generated ${before} ${tmp}`.nothrow()).stdout);
+  }
+  await fs.rm(tmpDir, { recursive: true, force: true });
+  const names = [...changed, ...stale].map(shown).join(', ');
+  console.error(`${names} out of date; run \`npm run generate\` and commit the result.${stale.length ? ` Not generated any more: ${stale.map(shown).join(', ')}.` : ''} Differences:\n${diffs.join('')}`);
   process.exit(1);
 }
 
-// 5. Write only when changed, so the file's mtime means something.
-if (current !== text) await fs.writeFile(config.output, text);
-console.log(`${current === text ? 'unchanged' : 'wrote'} docker-bake.json: runtime ${runtimeVersion()}, models ${models.map((m) => `${m.id}@${m.version}`).join(', ') || '(none)'}`);
+// 5. Write only what changed, so mtimes mean something; remove stale files.
+for (const file of changed) {
+  await fs.mkdirp(path.dirname(file));
+  await fs.writeFile(file, outputs.get(file)!);
+}
+for (const file of stale) await fs.rm(file);
+console.log(`${changed.length + stale.length === 0 ? 'unchanged' : `wrote ${[...changed, ...stale].map(shown).join(', ')}`}: runtime ${runtimeVersion()}, models ${models.map((m) => `${m.id}@${m.version}`).join(', ') || '(none)'}`);
