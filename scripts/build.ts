@@ -6,6 +6,11 @@
  *
  *   npm run build                        everything
  *   npm run build -- model-fall-detection  named bake targets/groups only
+ *   PLATFORMS=linux/arm64 npm run build  another platform (QEMU), e.g. with BASE_IMAGE of that platform
+ *
+ * Platforms: docker-bake.hcl builds linux/amd64 and linux/arm64. An engine
+ * with the classic image store cannot --load a multi-platform image, so then
+ * only the engine's own platform is built (or PLATFORMS, comma-separated).
  *
  * BuildKit caches every step: a second run with no change rebuilds nothing,
  * and a change in one model folder rebuilds only that model's image.
@@ -42,6 +47,11 @@ if (!(await fs.pathExists(path.join(ROOT, 'node_modules/.bin/tsc')))) {
 }
 const caBundle = config.caBundle !== '' && (await fs.pathExists(config.caBundle)) ? config.caBundle : '';
 if (config.caBundle !== '' && caBundle === '') console.log(`build: CA bundle ${config.caBundle} not found; npm in builds uses its default CAs`);
+// The platforms --load can take: all of the bake file's with the containerd
+// image store, else the engine's own (or PLATFORMS when set).
+const driverStatus = (await $({ quiet: true, nothrow: true })`docker info -f ${'{{json .DriverStatus}}'}`).stdout;
+const engine = (await $({ quiet: true })`docker version -f ${'{{.Server.Os}}/{{.Server.Arch}}'}`).stdout.trim();
+const platforms = process.env.PLATFORMS || (driverStatus.includes('io.containerd.snapshotter') ? '' : engine);
 const revision = (await $({ quiet: true, nothrow: true })`git rev-parse HEAD`).stdout.trim() || 'unknown';
 const started = Date.now();
 
@@ -53,7 +63,9 @@ await $`npm run --silent generate`;
 
 // 3. Bake. Environment variables override the HCL variables of the same name.
 const files = config.bakeFiles.flatMap((f) => ['-f', f]);
-await $({ env: { ...process.env, CA_BUNDLE: caBundle, REVISION: revision } })`docker buildx bake ${files} --load ${config.targets}`;
+const platformSet = platforms ? ['--set', `*.platform=${platforms}`] : [];
+console.log(`build: platforms ${platforms || 'linux/amd64,linux/arm64 (docker-bake.hcl)'}`);
+await $({ env: { ...process.env, CA_BUNDLE: caBundle, REVISION: revision } })`docker buildx bake ${files} --load ${platformSet} ${config.targets}`;
 
 // Summary: what was built and how big it is.
 const bake = JSON.parse((await $({ quiet: true, env: { ...process.env, CA_BUNDLE: caBundle } })`docker buildx bake ${files} --print ${config.targets}`).stdout) as {

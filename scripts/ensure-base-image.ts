@@ -8,7 +8,12 @@
  *   3. otherwise debootstrap a minimal trixie from the Debian archive, slim it
  *      like the official -slim image, and `docker import` it under that name.
  *
- * Usage: tsx scripts/ensure-base-image.ts [--image NAME] [--force-debootstrap]
+ * Usage: tsx scripts/ensure-base-image.ts [--image NAME] [--arch arm64] [--force-debootstrap]
+ *
+ * --arch (or DEBIAN_ARCH) builds a base for another architecture (arm64 on an
+ * amd64 host runs debootstrap's second stage under QEMU: .ci/install-host.sh
+ * registers it) and imports it with that platform. Give it its own --image
+ * name: a local image has one platform.
  */
 import { $, argv, fs, os, path } from 'zx';
 import { ROOT } from './lib/models.js';
@@ -26,6 +31,8 @@ const config = {
   mirror: process.env.DEBIAN_MIRROR ?? 'http://deb.debian.org/debian',
   pullTimeoutSeconds: 30,
   forceDebootstrap: Boolean(argv['force-debootstrap']),
+  /** Debian architecture; empty: the host's. */
+  arch: String(argv.arch ?? process.env.DEBIAN_ARCH ?? ''),
 };
 
 // The same trims and dpkg excludes as Debian's official -slim images: later
@@ -92,8 +99,9 @@ if (process.getuid?.() !== 0) {
 const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ruth-base-'));
 try {
   // 3a. Minimal system: dpkg, apt and essentials only (~30 s with a nearby mirror).
-  await timed(`debootstrap --variant=minbase ${config.suite} from ${config.mirror}`, () =>
-    $`debootstrap --variant=minbase ${config.suite} ${root} ${config.mirror}`,
+  const archFlag = config.arch ? [`--arch=${config.arch}`] : [];
+  await timed(`debootstrap --variant=minbase ${archFlag.join('')} ${config.suite} from ${config.mirror}`, () =>
+    $`debootstrap --variant=minbase ${archFlag} ${config.suite} ${root} ${config.mirror}`,
   );
 
   // 3b. Slim: apt lists and caches, docs, man pages, locales, logs.
@@ -110,7 +118,7 @@ try {
 
   // 3c. Import. The label says where it came from; CMD mirrors the official image.
   await timed(`docker import as ${config.image}`, () =>
-    $`tar -C ${root} --numeric-owner -c . | docker import --change ${'CMD ["bash"]'} --change ${'LABEL org.opencontainers.image.description="debootstrap --variant=minbase ' + config.suite + ', slimmed (scripts/ensure-base-image.ts)"'} - ${config.image}`,
+    $`tar -C ${root} --numeric-owner -c . | docker import ${config.arch ? ['--platform', `linux/${config.arch}`] : []} --change ${'CMD ["bash"]'} --change ${'LABEL org.opencontainers.image.description="debootstrap --variant=minbase ' + config.suite + ', slimmed (scripts/ensure-base-image.ts)"'} - ${config.image}`,
   );
   const size = (await $`docker image inspect -f {{.Size}} ${config.image}`).stdout.trim();
   console.log(`base image ${config.image}: imported (${(Number(size) / 1e6).toFixed(1)} MB)`);

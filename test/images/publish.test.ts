@@ -70,12 +70,17 @@ describe('publishing to a registry', { timeout: 600_000 }, () => {
     // The push is every test's starting point (each pull test needs it), so it
     // happens here: every test passes alone and in any order.
     const caBundle = existsSync('/etc/ssl/certs/ca-certificates.crt') ? '/etc/ssl/certs/ca-certificates.crt' : '';
+    // The bake file builds amd64 and arm64; this engine's builder (the docker
+    // driver, classic image store) holds one platform: its own (docs/deploy.md).
+    const platform = (await docker('version', '-f', '{{.Server.Os}}/{{.Server.Arch}}')).trim();
     push = await run('docker', ['buildx', 'bake', '-f', 'docker-bake.hcl', '-f', 'docker-bake.json', '--push', 'all'], {
       ...process.env,
+      PLATFORMS: platform,
       REGISTRY: host,
       CA_BUNDLE: process.env.CA_BUNDLE ?? caBundle,
     });
     pushed.push(`${host}/${NAMESPACE}/model-runtime:${version}`, `${host}/${NAMESPACE}/model-runtime:latest`);
+    pushed.push(`${host}/${NAMESPACE}/frame-producer:${version}`, `${host}/${NAMESPACE}/frame-producer:latest`);
     for (const m of models) pushed.push(`${host}/${NAMESPACE}/${m.id}:${m.version}`, `${host}/${NAMESPACE}/${m.id}:latest`);
   }, 330_000);
 
@@ -89,7 +94,7 @@ describe('publishing to a registry', { timeout: 600_000 }, () => {
     expect(push.code, push.output.slice(-3000)).toBe(0);
 
     const catalog = (await (await fetch(`http://${host}/v2/_catalog`)).json()) as { repositories: string[] };
-    expect(catalog.repositories.sort()).toEqual([`${NAMESPACE}/model-runtime`, ...models.map((m) => `${NAMESPACE}/${m.id}`)].sort());
+    expect(catalog.repositories.sort()).toEqual([`${NAMESPACE}/model-runtime`, `${NAMESPACE}/frame-producer`, ...models.map((m) => `${NAMESPACE}/${m.id}`)].sort());
     const tags = (await (await fetch(`http://${host}/v2/${NAMESPACE}/model-runtime/tags/list`)).json()) as { tags: string[] };
     expect(tags.tags.sort()).toEqual([version, 'latest'].sort());
   });

@@ -70,9 +70,12 @@ export async function watchCamera(o: WatchOptions): Promise<WatchResult> {
     // A lower id means the producer started again: nothing was dropped.
     stats.onSend(lastSent !== undefined && frameId > lastSent ? frameId - lastSent - 1 : 0);
     lastSent = frameId;
-    const rgb = frameToRgb(frame); // the read buffer is reused by the next read
     const now = Date.now() / 1000;
     const { width, height, format, stride } = frame.layout;
+    const sentAt = performance.now();
+    // Asked first, converted for drawing after: the model reads the folder
+    // when its worker starts, so the sooner it is asked, the likelier it
+    // reads the frame drawn on (the export format cannot pin one frame).
     const answer = client.request<InferenceResponse>({
       frame_reference: dir,
       frame_metadata: { frame_id: frameId, width, height, format, stride, timestamp: now },
@@ -81,7 +84,8 @@ export async function watchCamera(o: WatchOptions): Promise<WatchResult> {
       timestamp: now,
       config: o.config,
     });
-    return { frameId, rgb, sentAt: performance.now(), answer };
+    const rgb = frameToRgb(frame); // before the next read reuses the buffer
+    return { frameId, rgb, sentAt, answer };
   };
 
   const finish = (s: Sent, response: InferenceResponse | undefined, error: string | undefined, latencyMs: number): void => {

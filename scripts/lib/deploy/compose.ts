@@ -75,7 +75,7 @@ function demoServices(target: DeployModel, runtimeVersion: string): Record<strin
       volumes: [
         { type: 'volume', source: 'vas', target: PATHS.vas, read_only: true },
         { type: 'volume', source: 'sockets', target: PATHS.sockets },
-        { type: 'bind', source: '${RUTH_DEMO_OUT:-./demo-output}', target: '/out' },
+        { type: 'bind', source: '${RUTH_DEMO_OUT:-./demo-output}', target: '/out', bind: { create_host_path: true } },
       ],
       depends_on: { [target.id]: { condition: 'service_healthy' }, producer: { condition: 'service_started' } },
     },
