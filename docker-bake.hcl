@@ -17,12 +17,13 @@ variable "BASE_IMAGE" { default = null }
 // CA bundle handed to npm inside builds as the secret `npm_ca`. Set it to ""
 // where npm needs no extra CA (it is then not passed at all).
 variable "CA_BUNDLE" { default = "/etc/ssl/certs/ca-certificates.crt" }
-// Every image is built for both. `docker buildx bake all` needs a builder that
-// holds multi-platform results: the containerd image store, a
-// docker-container builder (CI) or --push. `npm run build` loads into the
-// local engine and builds its own platform only unless the engine uses the
-// containerd store (scripts/build.ts). arm64 on amd64 runs under QEMU.
-variable "PLATFORMS" { default = ["linux/amd64", "linux/arm64"] }
+// Every image is built for these platforms (comma-separated, so the
+// environment can override it: PLATFORMS=linux/amd64 docker buildx bake ...).
+// A multi-platform result needs a builder that can hold one: the containerd
+// image store, a docker-container builder (CI) or --push. `npm run build`
+// loads into the local engine, so on the classic image store it builds the
+// engine's own platform only (scripts/build.ts). arm64 on amd64 runs under QEMU.
+variable "PLATFORMS" { default = "linux/amd64,linux/arm64" }
 variable "REVISION" { default = "unknown" }
 variable "SOURCE_URL" { default = "https://github.com/ruth-ai/model-factory" }
 // In CI, docker/metadata-action supplies tags and labels instead.
@@ -44,7 +45,7 @@ group "models" { targets = [for m in MODELS : "model-${m.id}"] }
 
 // ---------------------------------------------------------------- targets --
 target "_common" {
-  platforms = PLATFORMS
+  platforms = split(",", PLATFORMS)
   args = {
     BASE_IMAGE = BASE_IMAGE
   }

@@ -63,9 +63,9 @@ await $`npm run --silent generate`;
 
 // 3. Bake. Environment variables override the HCL variables of the same name.
 const files = config.bakeFiles.flatMap((f) => ['-f', f]);
-const platformSet = platforms ? ['--set', `*.platform=${platforms}`] : [];
-console.log(`build: platforms ${platforms || 'linux/amd64,linux/arm64 (docker-bake.hcl)'}`);
-await $({ env: { ...process.env, CA_BUNDLE: caBundle, REVISION: revision } })`docker buildx bake ${files} --load ${platformSet} ${config.targets}`;
+console.log(`build: platforms ${platforms || 'as docker-bake.hcl says'}`);
+const platformEnv = platforms ? { PLATFORMS: platforms } : {};
+await $({ env: { ...process.env, ...platformEnv, CA_BUNDLE: caBundle, REVISION: revision } })`docker buildx bake ${files} --load ${config.targets}`;
 
 // Summary: what was built and how big it is.
 const bake = JSON.parse((await $({ quiet: true, env: { ...process.env, CA_BUNDLE: caBundle } })`docker buildx bake ${files} --print ${config.targets}`).stdout) as {
