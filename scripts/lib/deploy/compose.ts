@@ -32,7 +32,8 @@ function modelService(m: DeployModel): Record<string, unknown> {
     ],
     // The heartbeat file; nothing else is writable.
     tmpfs: ['/tmp:size=16m'],
-    healthcheck: { test: ['CMD', 'ruth-model', 'health'], interval: '10s', timeout: '5s', retries: 3, start_period: '60s', start_interval: '1s' },
+    // Generous: on a busy host loading takes minutes and one `ruth-model health` (a Node start) seconds.
+    healthcheck: { test: ['CMD', 'ruth-model', 'health'], interval: '10s', timeout: '30s', retries: 3, start_period: '300s', start_interval: '2s' },
     stop_grace_period: '15s',
     restart: 'unless-stopped',
     ...(m.memoryMb || m.gpu

@@ -16,7 +16,7 @@ const APP = 'ruth-ai-models';
 const RUNTIME_UID = 10001;
 
 /** The probe command: exit 0 only when the model answers its socket and says ready. */
-const HEALTH = { exec: { command: ['ruth-model', 'health'] }, timeoutSeconds: 5 };
+const HEALTH = { exec: { command: ['ruth-model', 'health'] }, timeoutSeconds: 15 }; // a Node start on a busy node takes seconds
 
 export function modelContainer(m: DeployModel): Record<string, unknown> {
   const memory = m.memoryMb ? `${m.memoryMb}Mi` : undefined;
