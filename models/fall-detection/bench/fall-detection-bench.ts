@@ -19,8 +19,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request, type InferenceResponse, fetchWeights, encodeFrame } from '@ruth-ai/model-runtime';
-import { startServerProcess, writeSection } from '@ruth-ai/model-runtime/testing';
-import { decodeImage, type RgbImage } from '@ruth-ai/model-runtime/image';
+import { percentile, startServerProcess, writeSection } from '@ruth-ai/model-runtime/testing';
+import { decodeImage, resizeRgb } from '@ruth-ai/model-runtime/image';
 import { table, type Row } from './bench-report.js';
 import { imageExists, startContainer } from './container.js';
 import { COST_GROUPS, mixedFrames, type Frame } from './mixed-frames.js';
@@ -34,34 +34,6 @@ if (!REPORT) throw new Error('usage: tsx models/fall-detection/bench/fall-detect
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONFIG = process.env.BENCH_CONFIG ? (JSON.parse(process.env.BENCH_CONFIG) as Record<string, unknown>) : null;
 
-/** Bilinear resize of a whole RGB picture (the bench's frames only). */
-function resize(img: RgbImage, w: number, h: number): RgbImage {
-  const out = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(img.height - 1, Math.max(0, ((y + 0.5) * img.height) / h - 0.5));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(img.height - 1, y0 + 1);
-    const fy = sy - y0;
-    for (let x = 0; x < w; x++) {
-      const sx = Math.min(img.width - 1, Math.max(0, ((x + 0.5) * img.width) / w - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(img.width - 1, x0 + 1);
-      const fx = sx - x0;
-      for (let c = 0; c < 3; c++) {
-        const a = img.data[(y0 * img.width + x0) * 3 + c] * (1 - fx) + img.data[(y0 * img.width + x1) * 3 + c] * fx;
-        const b = img.data[(y1 * img.width + x0) * 3 + c] * (1 - fx) + img.data[(y1 * img.width + x1) * 3 + c] * fx;
-        out[(y * w + x) * 3 + c] = Math.round(a * (1 - fy) + b * fy);
-      }
-    }
-  }
-  return { width: w, height: h, data: out };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-
 /** The frames every target is measured on, written once to /dev/shm. */
 function makeFrames(shm: string): Frame[] {
   const pictures = [
@@ -74,7 +46,7 @@ function makeFrames(shm: string): Frame[] {
     const img = decodeImage(readFileSync(path.join(MODEL_DIR, 'test/images', pic.file)));
     for (const [w, h] of pic.sizes as [number, number][]) {
       const file = path.join(shm, `${pic.file}-${w}x${h}.nv12`);
-      writeFileSync(file, encodeFrame(resize(img, w, h).data, w, h, 'NV12'));
+      writeFileSync(file, encodeFrame(resizeRgb(img, w, h).data, w, h, 'NV12'));
       frames.push({ file, width: w, height: h, name: `${pic.name} (${pic.file})`, category: pic.name });
     }
   }

@@ -6,8 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodeImage, type RgbImage } from '@ruth-ai/model-runtime/image';
-import { resizeRgb } from './bench-tools.js';
+import { decodeImage, resizeRgb, type RgbImage } from '@ruth-ai/model-runtime/image';
 
 export const SCENE_PHOTOS = ['notice-sign.jpg', 'copy-centre-sign.jpg', 'cookie-box.png', 'unicef-shirt.jpg'];
 

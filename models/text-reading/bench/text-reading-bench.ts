@@ -14,8 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeFrame, fetchWeights, request, type InferenceResponse } from '@ruth-ai/model-runtime';
-import { startServerProcess, writeSection } from '@ruth-ai/model-runtime/testing';
-import { percentile } from './bench-tools.js';
+import { percentile, startServerProcess, writeSection } from '@ruth-ai/model-runtime/testing';
 import { benchScene } from './scene.js';
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -8,4 +8,5 @@
 export { decodeImage, type RgbImage } from './decode.js';
 export { annotate } from './annotate.js';
 export { encodePng } from './encode-png.js';
+export { resizeRgb } from './resize.js';
 export { evenCrop, writeTempFrame, type TempFrame } from './infer-frame.js';

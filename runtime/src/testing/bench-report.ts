@@ -29,3 +29,8 @@ export function writeSection(file: string, section: string, body: string): void 
   const after = text.slice(text.indexOf(end));
   writeFileSync(file, `${before}\n${body.trim()}\n${after}`);
 }
+
+/** The p-th percentile of an ascending list (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}

@@ -10,5 +10,5 @@ export { FrameDir } from './frame-dir.js';
 export { frameFromImage, type EncodedFrame } from './image-frame.js';
 export { cer, editDistance } from './text-metrics.js';
 export { iou, loadGoldenCases, matchDetections, pairBoxes, type Box, type ExpectedDetection, type GoldenCase, type ReturnedDetection } from './golden.js';
-export { machine, writeSection } from './bench-report.js';
+export { machine, percentile, writeSection } from './bench-report.js';
 export { until } from './until.js';

@@ -1,5 +1,5 @@
-/** Small helpers of the text-reading bench (never used by tests). */
-import type { RgbImage } from '@ruth-ai/model-runtime/image';
+/** Resizing decoded pictures, for tools that make frames of a chosen size from a photo. */
+import type { RgbImage } from './decode.js';
 
 /** Bilinear resize of a whole RGB picture (pixel-centre convention). */
 export function resizeRgb(img: RgbImage, w: number, h: number): RgbImage {
@@ -22,9 +22,4 @@ export function resizeRgb(img: RgbImage, w: number, h: number): RgbImage {
     }
   }
   return { width: w, height: h, data: out };
-}
-
-/** The p-th percentile of an ascending list (nearest rank). */
-export function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
