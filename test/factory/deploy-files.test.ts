@@ -85,7 +85,7 @@ describe('deploy/kubernetes', { timeout: 60_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'ruth-deploy-gpu-'));
     scratch.push(dir);
     const model = join(dir, 'models', 'fall-detection');
-    for (const f of ['model.yaml', 'Dockerfile', 'package.json', 'package-lock.json']) cpSync(join(ROOT, 'models/fall-detection', f), join(model, f));
+    for (const f of ['model.yaml', 'package.json', 'package-lock.json']) cpSync(join(ROOT, 'models/fall-detection', f), join(model, f));
     const yaml = join(model, 'model.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('gpu_required: false', 'gpu_required: true').replace('cpu_fallback_allowed: true', 'cpu_fallback_allowed: false'));
     await exec('npx', ['--no-install', 'tsx', 'scripts/generate.ts', '--models-dir', join(dir, 'models'), '--output', join(dir, 'docker-bake.json')], { cwd: ROOT });
