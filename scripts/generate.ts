@@ -58,7 +58,7 @@ const bake = {
     MODELS: { default: models },
   },
 };
-const deploy = await deployModels(models);
+const deploy = deployModels(models);
 const outputs = new Map<string, string>([
   [config.output, `${JSON.stringify(bake, null, 2)}\n`],
   [path.join(config.deployDir, 'compose.yaml'), renderCompose(deploy, runtimeVersion())],

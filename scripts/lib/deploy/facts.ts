@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadModelConfig } from '@ruth-ai/model-runtime';
 import YAML from 'yaml';
 import { ROOT, type ModelEntry } from '../models.js';
 
@@ -30,8 +31,7 @@ function fromConfig(c: Requirements): DeployModel {
   };
 }
 
-export async function deployModels(entries: readonly ModelEntry[]): Promise<DeployModel[]> {
-  const { loadModelConfig } = (await import(join(ROOT, 'runtime/dist/index.js'))) as { loadModelConfig(file: string): Requirements };
+export function deployModels(entries: readonly ModelEntry[]): DeployModel[] {
   return entries.map((e) => fromConfig(loadModelConfig(join(ROOT, e.context, 'model.yaml'))));
 }
 
