@@ -4,7 +4,7 @@
  * failures, worker crashes, deadlines, health/describe and the heartbeat.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ModelClient } from '../src/client/model-client.js';
 import { request } from '../src/client/one-shot.js';
 import { FrameDir } from '../src/testing/frame-dir.js';
@@ -34,6 +34,12 @@ describe('serving', { timeout: 30_000 }, () => {
     await server?.stop();
     server?.cleanup();
     frames?.cleanup();
+  });
+  // Some tests end a worker on purpose. Each test starts with both workers live, whatever ran before it
+  // (the suite is shuffled in CI): a request held by a gate then never has a good one batched behind it
+  // in a worker that is alone, where the 2 s request_timeout_ms would answer the waiting one TIMEOUT.
+  beforeEach(async () => {
+    await waitForStatus(server.socketPath, 'ready');
   });
 
   it('logs one ready line with the agreed fields and binds the socket with mode 0600', () => {
@@ -81,7 +87,10 @@ describe('serving', { timeout: 30_000 }, () => {
     const held = gate(frames.dir);
     const before = (await health(server.socketPath)).total_requests as number;
     const bodies = [goodRequest(good, { config: held.config }), ...Array.from({ length: 5 }, () => goodRequest(good))];
-    const pending = bodies.map((b) => client.request(b));
+    // The held one is on a worker before the rest are sent, so none of them is batched behind it.
+    const pending = [client.request(bodies[0]!)];
+    await waitForInFlight(server.socketPath, 1);
+    pending.push(...bodies.slice(1).map((b) => client.request(b)));
     await answered(server.socketPath, before, 5);
     held.open();
     const results = await Promise.all(pending);
@@ -96,8 +105,10 @@ describe('serving', { timeout: 30_000 }, () => {
     const before = (await health(server.socketPath)).total_requests as number;
     const first = goodRequest(good, { config: held.config });
     const last = goodRequest(good);
+    const held1 = client.request(first);
+    await waitForInFlight(server.socketPath, 1); // the held one is on a worker before the rest are sent
     const pending = [
-      client.request(first),
+      held1,
       client.send<Record<string, unknown>>(framed('{"not json')),
       client.send<Record<string, unknown>>(Buffer.alloc(4)),
       client.request({ op: 'health' }),
@@ -200,7 +211,6 @@ describe('serving', { timeout: 30_000 }, () => {
   });
 
   it('health answers status and counters', async () => {
-    await waitForStatus(server.socketPath, 'ready'); // other tests end workers; their replacements load first
     const before = await health(server.socketPath);
     await Promise.all([0, 1, 2].map(() => request(server.socketPath, goodRequest(good))));
     await request(server.socketPath, goodRequest(good, { config: { mode: 'throw' } }));
