@@ -10,7 +10,7 @@ import { Connection, type MessageHandler } from './connection.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import { encodeMessage } from './message-codec.js';
 import { applySocketPermissions, clearStaleSocket } from './socket-file.js';
-import { lockSocketPath, type ReleaseLock } from './socket-lock.js';
+import { lockSocketPath, type LockHooks, type ReleaseLock } from './socket-lock.js';
 
 export interface IpcServerOptions {
   socketPath: string;
@@ -28,8 +28,8 @@ export interface IpcServerOptions {
   backlog?: number;
   /** How long to wait for a socket lock held by a server that does not answer yet. */
   lockWaitMs?: number;
-  /** Told when the socket lock was lost (taken over while this server still runs). */
-  onLockLost?: (err: Error) => void;
+  /** Test injection point for the lock's dead-holder takeover. */
+  lockHooks?: LockHooks;
   /** Test injection point: runs after a socket was found stale, before it is removed. */
   afterStaleCheck?: () => Promise<void>;
 }
@@ -72,7 +72,7 @@ export class IpcServer {
   /** Takes the socket lock (held until stopAccepting), removes a stale socket, binds, and applies mode and group. */
   async listen(): Promise<void> {
     const { socketPath, mode, group } = this.#options;
-    this.#releaseLock = await lockSocketPath(socketPath, this.#options.onLockLost ?? (() => undefined), this.#options.lockWaitMs);
+    this.#releaseLock = await lockSocketPath(socketPath, this.#options.lockWaitMs, this.#options.lockHooks);
     try {
       await this.#bind();
     } catch (err) {

@@ -12,25 +12,35 @@ export function socketPathFor(socketDir: string, modelId: string): string {
   return path.join(socketDir, `vas_model_${modelId}.sock`);
 }
 
-/** Resolves true when something accepts a connection on `socketPath`. */
-export function isLive(socketPath: string, timeoutMs = 1000): Promise<boolean> {
+/**
+ * What answers on a socket path: 'live' (a connection was accepted, or is
+ * slow to be: a busy server is still alive), 'dead' (a socket file nothing
+ * listens on: its process ended), 'absent', or 'other' (not a socket).
+ */
+export function probeSocket(socketPath: string, timeoutMs = 1000): Promise<'live' | 'dead' | 'absent' | 'other'> {
   return new Promise((resolve) => {
     const sock = net.connect(socketPath);
     const timer = setTimeout(() => {
       sock.destroy();
-      // Accepting slowly is still alive: never take over a busy server's path.
-      resolve(true);
+      resolve('live');
     }, timeoutMs);
     sock.once('connect', () => {
       clearTimeout(timer);
       sock.destroy();
-      resolve(true);
+      resolve('live');
     });
-    sock.once('error', () => {
+    sock.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      resolve(false);
+      if (err.code === 'ENOENT') resolve('absent');
+      else if (err.code !== 'ECONNREFUSED') resolve('live'); // e.g. EAGAIN: a full backlog is a busy server
+      else lstat(socketPath).then((s) => resolve(s.isSocket() ? 'dead' : 'other'), () => resolve('absent'));
     });
   });
+}
+
+/** Resolves true when something accepts a connection on `socketPath`. */
+export async function isLive(socketPath: string, timeoutMs = 1000): Promise<boolean> {
+  return (await probeSocket(socketPath, timeoutMs)) === 'live';
 }
 
 /**

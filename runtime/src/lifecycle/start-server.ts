@@ -69,7 +69,6 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
     },
     mode: options.socketMode,
     group: options.socketGroup,
-    onLockLost: (err) => log('error', 'socket lock lost: another server may take over this socket path', { error: err.message }),
   });
   stats.openConnections = () => server.connections;
   await server.listen();
