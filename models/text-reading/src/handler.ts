@@ -66,7 +66,7 @@ export default defineModel<State>({
     const t0 = performance.now();
     const lines = s.angleCheck ? await classify(state.ocr, frame, detected.lines) : detected.lines;
     const t1 = performance.now();
-    const read = await recognise(state.ocr, frame, lines, s.recBatchSize);
+    const read = await recognise(state.ocr, frame, lines, s.recBatchSize, s.recMinWidth);
     const t2 = performance.now();
     const detections: Detection[] = [];
     lines.forEach((line, i) => {

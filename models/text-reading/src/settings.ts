@@ -16,6 +16,8 @@ export interface Settings {
   maxLines: number;
   angleCheck: boolean;
   recBatchSize: number;
+  /** Recogniser input width at least (short lines are padded to it). */
+  recMinWidth: number;
 }
 
 function bad(name: string, value: unknown, want: string): never {
@@ -43,5 +45,6 @@ export function readSettings(config: Readonly<MergedConfig>): Settings {
     maxLines: number(config, 'max_lines', 1, 1000, true),
     angleCheck: angle === 'auto',
     recBatchSize: number(config, 'rec_batch_size', 1, 64, true),
+    recMinWidth: number(config, 'rec_min_width', 8, 1920, true),
   };
 }
