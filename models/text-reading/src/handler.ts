@@ -10,6 +10,7 @@ import { loadDictionary } from './ctc.js';
 import type { TextLine } from './lines.js';
 import { readSettings } from './settings.js';
 import { classify, detect, recognise, type Ocr } from './stages.js';
+import { joinWords } from './words.js';
 
 interface State {
   ocr: Ocr;
@@ -68,11 +69,8 @@ export default defineModel<State>({
     const t1 = performance.now();
     const read = await recognise(state.ocr, frame, lines, s.recBatchSize, s.recMinWidth);
     const t2 = performance.now();
-    const detections: Detection[] = [];
-    lines.forEach((line, i) => {
-      const { text, score } = read[i]!;
-      if (text.trim() !== '' && score >= s.minScore) detections.push(toDetection(line, text, score, input.geometry));
-    });
+    const kept = lines.map((line, i) => ({ line, ...read[i]! })).filter(({ text, score }) => text.trim() !== '' && score >= s.minScore);
+    const detections: Detection[] = joinWords(kept).map(({ line, text, score }) => toDetection(line, text, score, input.geometry));
     return {
       detections,
       metadata: {
