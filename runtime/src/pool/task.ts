@@ -27,14 +27,17 @@ export interface WorkerSetup {
   workers: number;
   /**
    * 16 bytes: Int32 at 0, the seq of the task the worker is running (0 = none),
-   * read by the main thread after a crash; Float64 at 8, when that task started
-   * (epoch ms), read when its deadline passes.
+   * read by the main thread after a crash; Int32 at 4, the claim word (the
+   * worker claims task i of a batch by swapping base + i for base + i + 1;
+   * the main thread takes back the unclaimed rest by swapping in -1);
+   * Float64 at 8, when the running task started (epoch ms), read when its
+   * deadline passes.
    */
   current: SharedArrayBuffer;
 }
 
 /** Main -> worker. */
-export type ToWorker = { type: 'run'; tasks: { seq: number; request: InferenceRequest }[] } | { type: 'close' };
+export type ToWorker = { type: 'run'; base: number; tasks: { seq: number; request: InferenceRequest }[] } | { type: 'close' };
 
 /** Worker -> main. */
 export type FromWorker =

@@ -7,11 +7,14 @@
  * in batches (one message per worker, not one per request): on a 2-core
  * machine a thread wake-up costs more than a small request, so this is what
  * makes thousands of requests per second possible. A worker only gets a new
- * batch when idle, so a slow request never queues work behind it while
- * another worker waits.
+ * batch when idle. A batch's tasks are started one by one, and the ones not
+ * started yet are taken back (worker-slot.ts) when its worker has been on one
+ * task for HOLD_MS while another worker is idle, or when their deadline
+ * passes: no request waits behind a slow one while another worker is free.
  *
  * Failures, each answered once, each affecting only its own request:
- *   queued past its deadline -> QUEUE_TIMEOUT; it never reaches a worker
+ *   not started by its deadline -> QUEUE_TIMEOUT (queued, or in a batch
+ *                               behind another task: taken back unstarted)
  *   running past its budget  -> TIMEOUT; the thread is ended, but only for the
  *                               request's own running time: queue time never
  *                               counts, so overload alone never kills a worker
@@ -52,6 +55,8 @@ export interface WorkerPoolOptions {
   log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
   /** Most requests handed to one worker at once. */
   maxBatch?: number;
+  /** Tasks are batched only while they measure (moving average) under this many ms; default 2. */
+  batchUnderMs?: number;
   metrics?: PoolMetrics;
 }
 
@@ -63,7 +68,11 @@ export interface PoolMetrics {
   workerLoadFailed(): void;
 }
 
-/** Longest that tiny tasks wait for a busy worker before another is woken. */
+/**
+ * Longest that tiny tasks wait for a busy worker before another is woken, and
+ * that a worker may stay on one task before the rest of its batch is taken
+ * back for an idle worker.
+ */
 const HOLD_MS = 2;
 /** A replacement worker that fails to load is retried after 1 s, 2 s, 4 s... at most 30 s. */
 export const RESTART_BACKOFF_MS = { first: 1000, max: 30_000 };
@@ -77,6 +86,7 @@ export class WorkerPool {
   readonly #slots: WorkerSlot[];
   readonly #queue: QueuedTask[] = [];
   readonly #maxBatch: number;
+  readonly #batchUnderMs: number;
   #inFlight = 0;
   #seq = 0;
   #dispatchScheduled = false;
@@ -99,6 +109,7 @@ export class WorkerPool {
     this.workers = options.workers;
     this.maxInFlight = options.maxInFlight;
     this.#maxBatch = options.maxBatch ?? 16;
+    this.#batchUnderMs = options.batchUnderMs ?? 2;
     const events: SlotEvents = {
       ready: (slot, info) => {
         options.log('info', 'worker ready', { worker: slot.id, load_ms: info.loadMs, warmup_ms: info.warmupMs });
@@ -162,7 +173,7 @@ export class WorkerPool {
     this.#seq = this.#seq >= 0x7ffffffe ? 1 : this.#seq + 1;
     return new Promise<TaskResult>((resolve) => {
       const task: QueuedTask = { seq: this.#seq, request, resolve, done: false, slot: -1, timer: undefined as unknown as NodeJS.Timeout, admittedAt: performance.now() };
-      task.timer = setTimeout(() => this.#onQueueDeadline(task), this.#options.timeoutMs);
+      task.timer = setTimeout(() => this.#onDeadline(task), this.#options.timeoutMs);
       this.#queue.push(task);
       // Wait for the rest of this event-loop turn: requests read together go together.
       if (!this.#dispatchScheduled) {
@@ -176,50 +187,91 @@ export class WorkerPool {
   }
 
   #dispatch(): void {
-    if (this.#queue.length === 0) return;
+    const now = performance.now();
+    if (this.#queue.length > 0) this.#handOut(now);
+    if (this.#queue.length === 0) this.#rebalance(now);
+  }
+
+  /** Hands queued tasks to idle workers. */
+  #handOut(now: number): void {
     const idle = this.#slots.filter((s) => s.ready && s.assigned.size === 0);
     // Batching pays for small tasks only: a slow task (a real model) would
     // hold the ones batched behind it while another worker goes idle.
     const measured = this.#samples >= 8;
-    const cap = !measured || this.#taskMs > 2 ? 1 : this.#maxBatch;
+    const cap = !measured || this.#taskMs > this.#batchUnderMs ? 1 : this.#maxBatch;
     // Tiny tasks (well under a thread wake-up's cost) are packed onto as few
     // workers as possible: waking a second thread would cost more than it
     // saves. While one worker is busy with a batch, new tiny tasks wait for
     // it, unless they are more than a batch or that worker is taking long
     // (HOLD_MS: then it may be stuck on a slow request, so wake another).
     const pack = measured && this.#taskMs < 0.1;
-    const now = performance.now();
     if (pack && this.#queue.length <= this.#maxBatch && this.#slots.some((s) => s.ready && s.assigned.size > 0 && now - s.sentAt < HOLD_MS)) {
-      this.#recheck ??= setTimeout(() => {
-        this.#recheck = null;
-        this.#dispatch();
-      }, HOLD_MS);
+      this.#scheduleRecheck();
       return;
     }
     let left = idle.length;
     for (const slot of idle) {
       if (this.#queue.length === 0) break;
-      const n = Math.min(cap, pack ? this.#queue.length : Math.ceil(this.#queue.length / left--));
-      const batch = this.#queue.splice(0, n);
-      this.#handOff(slot, batch, now);
+      const n = Math.min(cap, pack ? this.#queue.length : Math.ceil(this.#queue.length / left));
+      left--;
+      this.#handOff(slot, this.#queue.splice(0, n), now);
     }
+  }
+
+  /**
+   * Nothing is queued: while a worker is idle, take back the unstarted tasks
+   * of any worker that has been on one task for HOLD_MS (it may be a slow
+   * one) and hand them out again. Checked again after HOLD_MS while some wait.
+   */
+  #rebalance(now: number): void {
+    if (!this.#slots.some((s) => s.ready && s.assigned.size === 0)) return;
+    let waiting = false;
+    for (const slot of this.#slots) {
+      if (slot.unstarted() === 0) continue;
+      if (slot.busyMs(now) < HOLD_MS) waiting = true;
+      else this.#requeue(slot.takeBack());
+    }
+    if (this.#queue.length > 0) this.#handOut(now);
+    else if (waiting) this.#scheduleRecheck();
+  }
+
+  #scheduleRecheck(): void {
+    this.#recheck ??= setTimeout(() => {
+      this.#recheck = null;
+      this.#dispatch();
+    }, HOLD_MS);
+  }
+
+  /** Puts tasks taken back from a worker (never started) at the head of the queue, in order. */
+  #requeue(tasks: QueuedTask[]): void {
+    for (const t of tasks) t.slot = -1;
+    this.#queue.unshift(...tasks);
   }
 
   /**
    * Sends a batch to a worker. A request that cannot be handed over (structured
    * clone throws, e.g. on very deep nesting) is answered HANDOFF_FAILED; its
-   * batch-mates are sent one by one.
+   * batch-mates are sent without it.
    */
   #handOff(slot: WorkerSlot, batch: QueuedTask[], now: number): void {
     try {
       slot.send(batch);
     } catch (err) {
-      if (batch.length > 1) {
-        for (const t of batch) this.#handOff(slot, [t], now);
-        return;
-      }
-      const message = err instanceof Error ? err.message : String(err);
-      this.#finish(batch[0]!, { ok: false, code: 'HANDOFF_FAILED', message: `the request could not be handed to a worker: ${message}` });
+      // Only on this rare path: copy each request alone to find the ones that cannot go.
+      const sendable = batch.filter((t) => {
+        try {
+          structuredClone({ type: 'run', base: 0, tasks: [{ seq: t.seq, request: t.request }] });
+          return true;
+        } catch (cloneErr) {
+          const message = cloneErr instanceof Error ? cloneErr.message : String(cloneErr);
+          this.#finish(t, { ok: false, code: 'HANDOFF_FAILED', message: `the request could not be handed to a worker: ${message}` });
+          return false;
+        }
+      });
+      if (sendable.length === batch.length) {
+        const message = err instanceof Error ? err.message : String(err);
+        for (const t of batch) this.#finish(t, { ok: false, code: 'HANDOFF_FAILED', message: `the request could not be handed to a worker: ${message}` });
+      } else if (sendable.length > 0) this.#handOff(slot, sendable, now);
       return;
     }
     for (const t of batch) {
@@ -227,9 +279,6 @@ export class WorkerPool {
       // The first hand-off only: a task re-queued after a crash is not counted twice.
       if (t.admittedAt >= 0) this.#options.metrics?.queued(now - t.admittedAt);
       t.admittedAt = -1;
-      // From here the deadline is the request's own running budget.
-      clearTimeout(t.timer);
-      t.timer = setTimeout(() => this.#onRunDeadline(t), this.#options.timeoutMs);
     }
   }
 
@@ -241,45 +290,60 @@ export class WorkerPool {
     task.resolve(result);
   }
 
-  /** Still queued when its deadline passed: answered without touching any worker. */
-  #onQueueDeadline(task: QueuedTask): void {
-    if (task.done || task.slot !== -1) return;
-    this.#queue.splice(this.#queue.indexOf(task), 1);
+  /**
+   * Its deadline passed. Not started (queued, or in a batch behind another
+   * task): answered QUEUE_TIMEOUT without touching any worker. Started: from
+   * now on only its own running time counts.
+   */
+  #onDeadline(task: QueuedTask): void {
+    if (task.done) return;
+    if (task.slot !== -1) {
+      const slot = this.#slots[task.slot]!;
+      const back = slot.started(task) ? [] : slot.takeBack();
+      // Its unstarted batch-mates go back to the queue, for an idle worker.
+      this.#requeue(back.filter((t) => t !== task));
+      if (back.length > 0) this.#dispatch();
+      // Started (perhaps a moment ago): from now on only its own running time counts.
+      if (!back.includes(task)) return this.#onRunDeadline(task);
+    } else this.#queue.splice(this.#queue.indexOf(task), 1);
     this.#finish(task, { ok: false, code: 'QUEUE_TIMEOUT', message: `waited request_timeout_ms ${this.#options.timeoutMs} for a worker and was not run (overloaded)` });
   }
 
-  /** A handed-over request's budget is spent: end its worker only if it ran that long itself. */
+  /** A started request's budget is spent: end its worker only if it ran that long itself. */
   #onRunDeadline(task: QueuedTask): void {
     if (task.done) return;
     const budget = this.#options.timeoutMs;
     const slot = this.#slots[task.slot]!;
-    if (slot.runningSeq() === task.seq) {
-      const ran = slot.runningMs();
-      if (ran < budget) {
-        // It started late (behind batch-mates): give it the rest of its own budget.
-        task.timer = setTimeout(() => this.#onRunDeadline(task), Math.ceil(budget - ran));
-        return;
-      }
-      // Stuck on this very request: end the thread (after its current task
-      // when that ends within the grace); its batch is re-queued.
-      slot.assigned.delete(task.seq);
-      this.#options.log('warn', 'request ran past its deadline; restarting its worker', { worker: slot.id, timeout_ms: budget });
-      slot.kill(Math.max(budget, MIN_RETIRE_GRACE_MS));
+    if (slot.runningSeq() !== task.seq) {
+      // Done, with its answer on the way, or about to start: look again after its own budget.
+      task.timer = setTimeout(() => this.#onRunDeadline(task), budget);
+      return;
     }
-    // Otherwise it waits behind a stuck request in that worker: answer now, ignore its late result.
+    const ran = slot.runningMs();
+    if (ran < budget) {
+      task.timer = setTimeout(() => this.#onRunDeadline(task), Math.ceil(budget - ran));
+      return;
+    }
+    // Stuck on this very request: end the thread (after its current task when
+    // that ends within the grace). What it has not started goes to other workers.
+    slot.assigned.delete(task.seq);
+    this.#requeue(slot.takeBack());
+    this.#options.log('warn', 'request ran past its deadline; restarting its worker', { worker: slot.id, timeout_ms: budget });
+    slot.kill(Math.max(budget, MIN_RETIRE_GRACE_MS));
     this.#finish(task, { ok: false, code: 'TIMEOUT', message: `inference took longer than request_timeout_ms ${budget}` });
+    this.#dispatch();
   }
 
   #onDied(slot: WorkerSlot, reason: string, running: QueuedTask | undefined, others: QueuedTask[], wasReady: boolean): void {
     this.#options.log('error', 'worker died', { worker: slot.id, reason, in_flight_on_worker: others.length + (running ? 1 : 0) });
     if (running) this.#finish(running, { ok: false, code: 'WORKER_CRASHED', message: `the worker running this request died (${reason}); it has been replaced` });
+    // Through no fault of their own: a new deadline from now.
     const requeue = others.filter((t) => !t.done);
     for (const t of requeue) {
-      t.slot = -1;
       clearTimeout(t.timer);
-      t.timer = setTimeout(() => this.#onQueueDeadline(t), this.#options.timeoutMs);
+      t.timer = setTimeout(() => this.#onDeadline(t), this.#options.timeoutMs);
     }
-    this.#queue.unshift(...requeue);
+    this.#requeue(requeue);
     if (this.#closing) return;
     if (!wasReady) {
       this.#options.metrics?.workerLoadFailed();

@@ -3,6 +3,12 @@
  * the tasks it has been given. When its thread dies, the slot reports which
  * task was running (from shared memory) and which were not, and starts a
  * replacement thread.
+ *
+ * The tasks of a batch are started one by one: the thread claims each with a
+ * compare-and-swap on a shared word, so the main thread can take back the
+ * ones not started yet (takeBack) when they would otherwise wait behind a
+ * slow one: for an idle worker, or at their deadline. A task is either
+ * claimed by the thread or taken back, never both.
  */
 import { Worker } from 'node:worker_threads';
 import type { ModelConfig } from '../config/model-config.js';
@@ -27,14 +33,28 @@ export interface SlotSetup {
   workers: number;
 }
 
+/** The claim word once the main thread has taken back the rest of the batch. */
+const TAKEN_BACK = -1;
+/** Shared words (Int32 indexes): the running task's seq, and the claim word. */
+const SEQ = 0;
+const CLAIM = 1;
+
+function control(): { words: Int32Array; startedAt: Float64Array } {
+  // Layout in task.ts (WorkerSetup.current).
+  const buffer = new SharedArrayBuffer(16);
+  return { words: new Int32Array(buffer, 0, 2), startedAt: new Float64Array(buffer, 8, 1) };
+}
+
 export class WorkerSlot {
   readonly id: number;
   ready = false;
   /** Tasks sent to this thread and not yet answered, by seq. */
   readonly assigned = new Map<number, QueuedTask>();
   #worker: Worker | null = null;
-  #current = new Int32Array(new SharedArrayBuffer(16), 0, 1);
-  #startedAt = new Float64Array(this.#current.buffer, 8, 1);
+  #control = control();
+  /** The batch last sent, in order, and the claim word's value for its first task. */
+  #batch: QueuedTask[] = [];
+  #base = 0;
   /** Why the last thread of this slot failed to load or died, until one is ready again (for health). */
   lastError: string | null = null;
   /** Load failures in a row since the last ready thread: sets the restart backoff. */
@@ -51,8 +71,8 @@ export class WorkerSlot {
 
   start(): void {
     this.ready = false;
-    this.#current = new Int32Array(new SharedArrayBuffer(16), 0, 1);
-    this.#startedAt = new Float64Array(this.#current.buffer, 8, 1);
+    this.#control = control();
+    this.#batch = [];
     const data: WorkerSetup = {
       modelDir: this.#setup.modelDir,
       config: this.#setup.config,
@@ -60,7 +80,7 @@ export class WorkerSlot {
       allowedRoots: this.#setup.allowedRoots,
       workerId: this.id,
       workers: this.#setup.workers,
-      current: this.#current.buffer as SharedArrayBuffer,
+      current: this.#control.words.buffer as SharedArrayBuffer,
     };
     const worker = new Worker(this.#setup.workerFile, { workerData: data });
     this.#worker = worker;
@@ -85,7 +105,7 @@ export class WorkerSlot {
       const wasReady = this.ready;
       this.ready = false;
       if (this.#stopping) return;
-      const seq = Atomics.load(this.#current, 0);
+      const seq = Atomics.load(this.#control.words, SEQ);
       const running = seq === 0 ? undefined : this.assigned.get(seq);
       if (running) this.assigned.delete(seq);
       const others = [...this.assigned.values()];
@@ -99,22 +119,60 @@ export class WorkerSlot {
   /** When the last batch was sent (performance.now()). */
   sentAt = 0;
 
-  /** Hands tasks to the thread. Throws (assigning nothing) when they cannot be copied to it. */
+  /**
+   * Hands a batch to the thread. Throws (assigning nothing) when it cannot be
+   * copied to it. Only an idle slot (nothing assigned) is given a batch.
+   */
   send(tasks: QueuedTask[]): void {
-    this.sentAt = performance.now();
-    const msg: ToWorker = { type: 'run', tasks: tasks.map((t) => ({ seq: t.seq, request: t.request })) };
+    // Claim values of consecutive batches never overlap, so a thread still
+    // finishing an old batch can never claim a task of the new one.
+    const base = this.#base + this.#batch.length + 1 > 0x3fffffff ? 0 : this.#base + this.#batch.length + 1;
+    Atomics.store(this.#control.words, CLAIM, base);
+    const msg: ToWorker = { type: 'run', base, tasks: tasks.map((t) => ({ seq: t.seq, request: t.request })) };
     this.#worker!.postMessage(msg);
+    this.sentAt = performance.now();
+    this.#base = base;
+    this.#batch = tasks;
     for (const t of tasks) this.assigned.set(t.seq, t);
+  }
+
+  /** Tasks of the last batch the thread has not started. */
+  unstarted(): number {
+    const claim = Atomics.load(this.#control.words, CLAIM);
+    return claim === TAKEN_BACK ? 0 : Math.max(0, this.#batch.length - (claim - this.#base));
+  }
+
+  /** Whether the thread has started (claimed) this assigned task. */
+  started(task: QueuedTask): boolean {
+    const index = this.#batch.indexOf(task);
+    return index < 0 || index < this.#batch.length - this.unstarted();
+  }
+
+  /** Takes back the batch's tasks the thread has not started: they are no longer assigned to it. */
+  takeBack(): QueuedTask[] {
+    for (;;) {
+      const claim = Atomics.load(this.#control.words, CLAIM);
+      if (claim === TAKEN_BACK || claim - this.#base >= this.#batch.length) return [];
+      if (Atomics.compareExchange(this.#control.words, CLAIM, claim, TAKEN_BACK) !== claim) continue;
+      const back = this.#batch.splice(claim - this.#base);
+      for (const t of back) this.assigned.delete(t.seq);
+      return back;
+    }
+  }
+
+  /** How long the thread has been on its current work (ms): its running task, or else the batch since it was sent. */
+  busyMs(now: number): number {
+    return Atomics.load(this.#control.words, SEQ) === 0 ? now - this.sentAt : this.runningMs();
   }
 
   /** How long the running task has run (ms), or 0 when none runs. */
   runningMs(): number {
-    return Atomics.load(this.#current, 0) === 0 ? 0 : performance.timeOrigin + performance.now() - this.#startedAt[0]!;
+    return Atomics.load(this.#control.words, SEQ) === 0 ? 0 : performance.timeOrigin + performance.now() - this.#control.startedAt[0]!;
   }
 
   /** The seq of the task the thread is running now (0 = none). */
   runningSeq(): number {
-    return Atomics.load(this.#current, 0);
+    return Atomics.load(this.#control.words, SEQ);
   }
 
   /**

@@ -4,7 +4,10 @@
  *   readFrame -> preprocess -> handler.infer -> validate -> JSON text.
  * Tasks of a batch run one after another; results are posted in one message
  * per turn of the event loop, so a burst of small requests costs one thread
- * wake-up each way instead of one per request.
+ * wake-up each way instead of one per request. Each task is claimed before it
+ * starts (see worker-slot.ts): the main thread may have taken back the rest
+ * of the batch for another worker. Results already done are posted before
+ * the next task starts, so none waits behind a slow one.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,7 +26,9 @@ import type { StageTimes } from '../metrics/metrics.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
+/** Shared words: the running task's seq (0 = none) and the batch's claim word (layout in task.ts). */
 const current = new Int32Array(setup.current, 0, 1);
+const claim = new Int32Array(setup.current, 4, 1);
 /** When the running task started (epoch ms), so the pool can end a worker only for its own running time. */
 const startedAt = new Float64Array(setup.current, 8, 1);
 const workerId = setup.workerId;
@@ -122,7 +127,11 @@ async function main(): Promise<void> {
       return;
     }
     chain = chain.then(async () => {
-      for (const task of msg.tasks) {
+      for (let i = 0; i < msg.tasks.length; i++) {
+        flush();
+        // Claimed, or taken back by the main thread with the rest of the batch.
+        if (Atomics.compareExchange(claim, 0, msg.base + i, msg.base + i + 1) !== msg.base + i) break;
+        const task = msg.tasks[i]!;
         startedAt[0] = performance.timeOrigin + performance.now();
         Atomics.store(current, 0, task.seq);
         const started = performance.now();
