@@ -16,6 +16,7 @@ export { encodeFrame } from './frames/encode.js';
 export { encodeFrameMeta, parseFrameMeta, FRAME_META_SIZE, type FrameMetaHeader } from './frames/frame-meta.js';
 export { writeExportFrame } from './frames/write-export.js';
 export { preprocess, syntheticInput } from './preprocess/preprocess.js';
+export { releaseInput } from './preprocess/tensor-pool.js';
 export { cropCorners, type Corners, type Point, type RgbImage } from './preprocess/crop-corners.js';
 export { computeGeometry, contentSize, inputBoxToFrame, inputPointToFrame, framePointToInput } from './preprocess/geometry.js';
 export { boxIou } from './api/boxes.js';

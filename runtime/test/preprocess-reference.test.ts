@@ -8,7 +8,20 @@ import { describe, expect, it } from 'vitest';
 import type { InputSpec } from '../src/config/model-config.js';
 import { encodeFrame } from '../src/frames/encode.js';
 import { frameLayout, type FrameLayout } from '../src/frames/layout.js';
-import { preprocess, syntheticInput } from '../src/preprocess/preprocess.js';
+import { preprocess as sourcePreprocess, syntheticInput } from '../src/preprocess/preprocess.js';
+import { releaseInput } from '../src/preprocess/tensor-pool.js';
+import { yuvKernelName as sourceKernel } from '../src/preprocess/yuv-nearest-wasm.js';
+import { preprocess as builtPreprocess, releaseInput as builtRelease } from '@ruth-ai/model-runtime';
+import { yuvKernelName as builtKernel } from '@ruth-ai/model-runtime/testing';
+
+// Each case runs through both YUV kernels of the nearest path: the sources
+// have no .wasm next to them (the build assembles it into dist), so they take
+// the JavaScript one; the built package takes WebAssembly SIMD.
+const kernels = [
+  { kernel: 'js', preprocess: sourcePreprocess, release: releaseInput, name: sourceKernel },
+  { kernel: 'wasm-simd', preprocess: builtPreprocess, release: builtRelease, name: builtKernel },
+];
+const preprocess = sourcePreprocess;
 
 function testImage(w: number, h: number, seed: number): Uint8Array {
   const rgb = new Uint8Array(w * h * 3);
@@ -127,27 +140,56 @@ cases.push(['NV12', 64, 48, undefined, {}]); // identity size
 // Whole-pixel sampling (every weight 0) takes the nearest path: each format, each layout.
 for (const format of ['I420', 'RGB24', 'BGR24', 'GRAY8']) cases.push([format, 192, 108, undefined, { width: 64, height: 64, layout: 'nchw', ...imagenet }]);
 cases.push(['RGB24', 192, 144, undefined, { width: 64, height: 48, channel_order: 'bgr', dtype: 'uint8' }]); // 1/3 again, nhwc uint8
+// YUV at whole-pixel steps of 3 and 5 (the SIMD kernel's 4-pixel steps, and a tail of 2), and of 7 (too wide for its 16-byte loads: the JS kernel).
+cases.push(['NV12', 150, 90, undefined, { width: 50, height: 50, channel_order: 'bgr' }]);
+cases.push(['NV12', 250, 150, undefined, { width: 50, height: 50, layout: 'nchw' }]);
+cases.push(['I420', 250, 150, 256, { width: 50, height: 50, dtype: 'uint8', ...imagenet }]);
+cases.push(['NV12', 350, 210, undefined, { width: 50, height: 50 }]);
 
-describe('preprocess vs a per-pixel reference', () => {
+/** The largest difference, in levels, between a tensor and the reference. */
+function worstDifference(tensor: ReturnType<typeof preprocess>, data: Uint8Array, layout: FrameLayout, spec: InputSpec): { worst: number; at: number } {
+  const got = levels(tensor, spec);
+  const want = reference(data, layout, spec);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(got[i] - want[i]);
+    if (d > worst) [worst, at] = [d, i];
+  }
+  return { worst, at };
+}
+
+function frameOf(format: string, w: number, h: number, stride: number | undefined, seed: number): { layout: FrameLayout; data: Uint8Array } {
+  const data = encodeFrame(testImage(w, h, seed), w, h, format, stride);
+  const layout = frameLayout(format, w, h, stride);
+  // Padding bytes hold garbage: a reader that ignores the stride would see it.
+  if (stride !== undefined) for (let y = 0; y < h; y++) data.fill(0xa5, y * stride + (layout.format.endsWith('24') ? 3 * w : w), (y + 1) * stride);
+  return { layout, data };
+}
+
+describe.each(kernels)('preprocess ($kernel YUV kernel) vs a per-pixel reference', ({ kernel, preprocess, release, name }) => {
+  it('takes the kernel it is named after', () => {
+    expect(name()).toBe(kernel);
+  });
+
   it.each(cases)('%s %ix%i stride %s → %o', (format, w, h, stride, over) => {
     const spec: InputSpec = { ...base, ...over };
-    const data = encodeFrame(testImage(w, h, w * h), w, h, format, stride);
-    const layout = frameLayout(format, w, h, stride);
-    // Padding bytes hold garbage: a reader that ignores the stride would see it.
-    if (stride !== undefined) for (let y = 0; y < h; y++) data.fill(0xa5, y * stride + (layout.format.endsWith('24') ? 3 * w : w), (y + 1) * stride);
-    const tensor = preprocess({ layout, data }, spec);
-    expect(tensor.shape).toEqual(spec.layout === 'nchw' ? [1, 3, spec.height, spec.width] : [1, spec.height, spec.width, 3]);
-    expect(tensor.data).toBeInstanceOf(spec.dtype === 'float32' ? Float32Array : Uint8Array);
-    const got = levels(tensor, spec);
-    const want = reference(data, layout, spec);
-    let worst = 0;
-    let at = -1;
-    for (let i = 0; i < want.length; i++) {
-      const d = Math.abs(got[i] - want[i]);
-      if (d > worst) [worst, at] = [d, i];
+    // Twice, releasing the first tensor: the second is written into the
+    // first one's memory, which is not cleared in between.
+    for (const seed of [w * h, w * h + 1]) {
+      const { layout, data } = frameOf(format, w, h, stride, seed);
+      const tensor = preprocess({ layout, data }, spec);
+      expect(tensor.shape).toEqual(spec.layout === 'nchw' ? [1, 3, spec.height, spec.width] : [1, spec.height, spec.width, 3]);
+      expect(tensor.data).toBeInstanceOf(spec.dtype === 'float32' ? Float32Array : Uint8Array);
+      const { worst, at } = worstDifference(tensor, data, layout, spec);
+      expect(worst, `worst difference ${worst.toFixed(3)} at value ${at}`).toBeLessThanOrEqual(2);
+      release(tensor);
+      expect(tensor.data.length).toBe(0);
     }
-    expect(worst, `worst difference ${worst.toFixed(3)} at value ${at}`).toBeLessThanOrEqual(2);
   });
+});
+
+describe('preprocess', () => {
 
   it('fills the letterbox padding with pad_value and reports the geometry', () => {
     const data = encodeFrame(testImage(100, 50, 1), 100, 50, 'RGB24');
@@ -155,6 +197,21 @@ describe('preprocess vs a per-pixel reference', () => {
     expect(t.geometry).toMatchObject({ frameWidth: 100, frameHeight: 50, inputWidth: 40, inputHeight: 40, scaleX: 0.4, scaleY: 0.4, padX: 0, padY: 10 });
     expect(Array.from(t.data.subarray(0, 40 * 10 * 3)).every((v) => v === 114)).toBe(true);
     expect(Array.from(t.data.subarray(40 * 30 * 3)).every((v) => v === 114)).toBe(true);
+  });
+
+  it('releaseInput empties the released tensor and leaves every other array alone', () => {
+    const { layout, data } = frameOf('NV12', 192, 108, undefined, 1);
+    const spec = { ...base, width: 64, height: 64 };
+    const first = preprocess({ layout, data }, spec);
+    const copy = Float32Array.from(first.data);
+    const own = { ...first, data: new Float32Array(4) };
+    releaseInput(own); // not made by preprocess: untouched
+    expect(own.data.length).toBe(4);
+    releaseInput(first);
+    releaseInput(first); // twice: harmless
+    expect(first.data.length).toBe(0);
+    // The next tensor of that size reuses the memory, and holds the same values.
+    expect(Array.from(preprocess({ layout, data }, spec).data)).toEqual(Array.from(copy));
   });
 
   it('syntheticInput has the spec shape and finite values', () => {

@@ -61,6 +61,11 @@ export interface MergedConfig {
 
 export interface InferContext {
   request: Readonly<InferenceRequest>;
+  /**
+   * The preprocessed frame. Valid only until infer() settles: its memory is
+   * then reused for the next frame and input.data becomes empty (copy what
+   * you keep).
+   */
   input: InputTensor;
   config: Readonly<MergedConfig>;
   /**

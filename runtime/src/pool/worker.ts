@@ -12,13 +12,14 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { MergedConfig, ModelDefinition } from '../api/model.js';
+import type { InputTensor, MergedConfig, ModelDefinition } from '../api/model.js';
 import { deepFreeze } from '../config/deep-freeze.js';
 import { defaultConfig } from '../config/default-config.js';
 import { isRuntimeError } from '../errors/errors.js';
 import { readFrame } from '../frames/read-frame.js';
 import { jsonLogger } from '../log/logger.js';
 import { preprocess, syntheticInput } from '../preprocess/preprocess.js';
+import { releaseInput } from '../preprocess/tensor-pool.js';
 import { normaliseOutput } from './validate-output.js';
 import type { FromWorker, TaskResult, ToWorker, WorkerSetup } from './task.js';
 import type { InferenceRequest } from '../api/wire.js';
@@ -65,13 +66,14 @@ async function runOne(def: ModelDefinition, state: unknown, request: InferenceRe
   let stage: 'read' | 'preprocess' | 'infer' | 'output' = 'read';
   // Stage times for the metrics, filled as each stage ends (a failed stage has none).
   const times: StageTimes = {};
+  let input: InputTensor | undefined;
   try {
     const t0 = performance.now();
     const frame = readFrame(request.frame_reference, request.frame_metadata, readOptions);
     const t1 = performance.now();
     times.readMs = t1 - t0;
     stage = 'preprocess';
-    const input = preprocess(frame, config.input);
+    input = preprocess(frame, config.input);
     const t2 = performance.now();
     times.preprocessMs = t2 - t1;
     stage = 'infer';
@@ -92,6 +94,9 @@ async function runOne(def: ModelDefinition, state: unknown, request: InferenceRe
     // cycle, a getter that throws): the model's fault, not the runtime's.
     if (stage === 'output') return { ok: false, code: 'INFERENCE_FAILED', message: `handler returned a result that cannot be sent: ${message}`, times };
     return { ok: false, code: 'INTERNAL_ERROR', message: `${stage}: ${message}`, times };
+  } finally {
+    // The handler is done with it: the next frame reuses its memory (tensor-pool.ts).
+    if (input) releaseInput(input);
   }
 }
 

@@ -9,7 +9,8 @@
  *
  * The two horizontal rows are cached by source row, so upscaling (where
  * neighbouring output rows share source rows) converts each row once.
- * The tensor is a fresh array per call: the handler owns it.
+ * The tensor's memory is the caller's until it calls releaseInput() (the
+ * worker does once infer() has settled); then the next frame reuses it.
  */
 import type { InputTensor } from '../api/model.js';
 import type { InputSpec } from '../config/model-config.js';
@@ -17,6 +18,8 @@ import type { Frame } from '../frames/read-frame.js';
 import { levelTables, nearestRows } from './nearest-rows.js';
 import { resizePlan, type ResizePlan } from './resize-plan.js';
 import { yuvNearestRows } from './yuv-nearest.js';
+import { yuvNearestWasm } from './yuv-nearest-wasm.js';
+import { pooled, takeBuffer } from './tensor-pool.js';
 import { ROW_CONVERTERS, type RowConverter } from './row-convert.js';
 
 /** Output scale and offset per RGB channel: float32 = level * scale + offset; uint8 = level. */
@@ -123,9 +126,8 @@ export function preprocess(frame: Frame, spec: InputSpec): InputTensor {
   const H = spec.height;
   const n = W * H * 3;
   // Every value is written below (content and padding), so the tensor's
-  // memory need not be zeroed first: at 640x640 float32 that fill alone
-  // costs as much as the whole conversion. Unpooled: the handler may keep it.
-  const bytes = Buffer.allocUnsafeSlow(spec.dtype === 'float32' ? n * 4 : n).buffer;
+  // memory need not be zeroed first. Reused once released (tensor-pool.ts).
+  const bytes = takeBuffer(spec.dtype === 'float32' ? n * 4 : n);
   const data = spec.dtype === 'float32' ? new Float32Array(bytes, 0, n) : new Uint8Array(bytes, 0, n);
   // uint8 is written through a clamped view: rounding and clamping for free.
   const out = data instanceof Float32Array ? data : new Uint8ClampedArray(data.buffer, data.byteOffset, n);
@@ -143,7 +145,7 @@ export function preprocess(frame: Frame, spec: InputSpec): InputTensor {
   fillPadding(out, spec, plan, pad);
 
   if (plan.nearest && (frame.layout.format === 'NV12' || frame.layout.format === 'I420')) {
-    yuvNearestRows(frame, spec, plan, scale, offset, out);
+    if (!yuvNearestWasm(frame, spec, plan, scale, offset, out)) yuvNearestRows(frame, spec, plan, scale, offset, out);
     return tensorOf(data, spec, plan);
   }
   if (plan.nearest) {
@@ -200,13 +202,13 @@ export function preprocess(frame: Frame, spec: InputSpec): InputTensor {
 
 function tensorOf(data: Float32Array | Uint8Array, spec: InputSpec, plan: ResizePlan): InputTensor {
   const nchw = spec.layout === 'nchw';
-  return {
+  return pooled({
     data,
     shape: nchw ? [1, 3, spec.height, spec.width] : [1, spec.height, spec.width, 3],
     dtype: spec.dtype,
     layout: spec.layout,
     geometry: plan.geometry,
-  };
+  }, data.buffer as ArrayBuffer);
 }
 
 /**
