@@ -5,9 +5,12 @@
  * Prints ms/frame (median of several rounds, and the minimum) for the cases
  * the end-to-end target depends on, plus non-integer scales that exercise
  * every tap. Wall time and CPU time are both shown: on a shared machine wall
- * time includes waiting for a core, CPU time is the work itself.
+ * time includes waiting for a core, CPU time is the work itself. Each frame's
+ * tensor is released as a worker does (its memory reused); the first case is
+ * also timed without that, on fresh memory every frame.
  */
-import { preprocess } from '@ruth-ai/model-runtime';
+import { preprocess, releaseInput } from '@ruth-ai/model-runtime';
+import { yuvKernelName } from '@ruth-ai/model-runtime/testing';
 import { SPEC_640, testFrame, timePreprocess } from './preprocess-timing.js';
 
 const cases = [
@@ -18,8 +21,11 @@ const cases = [
   { name: '640x480 NV12 -> 256x256 uint8 letterbox', w: 640, h: 480, spec: { ...SPEC_640, width: 256, height: 256, dtype: 'uint8' as const } },
 ];
 
+const fmt = (x: { median: number; min: number }): string => `${x.median.toFixed(2)} ms/frame (min ${x.min.toFixed(2)})`;
+console.log(`YUV kernel: ${yuvKernelName()}`);
 for (const c of cases) {
-  const t = timePreprocess(preprocess, testFrame('NV12', c.w, c.h), c.spec);
-  const fmt = (x: { median: number; min: number }): string => `${x.median.toFixed(2)} ms/frame (min ${x.min.toFixed(2)})`;
+  const t = timePreprocess(preprocess, releaseInput, testFrame('NV12', c.w, c.h), c.spec);
   console.log(`${c.name.padEnd(52)} wall ${fmt(t.wall)}  cpu ${fmt(t.cpu)}`);
 }
+const fresh = timePreprocess(preprocess, undefined, testFrame('NV12', 1920, 1080), SPEC_640);
+console.log(`${'the first, fresh tensor memory every frame'.padEnd(52)} wall ${fmt(fresh.wall)}  cpu ${fmt(fresh.cpu)}`);
