@@ -144,6 +144,17 @@ export class Connection {
   }
 
   #onInactive(): void {
+    // After the event loop was held up (a flood parsed in one turn), this timer
+    // fires before bytes already waiting in the socket are read: a caller that
+    // sent its request in time would be closed unanswered. Decide after this
+    // turn's reads, and only if nothing came in.
+    const readBefore = this.#socket.bytesRead;
+    setImmediate(() => {
+      if (this.#socket.bytesRead === readBefore && !this.#socket.destroyed) this.#closeIfIdle();
+    });
+  }
+
+  #closeIfIdle(): void {
     if (this.#socket.writableLength > 0) {
       // Answers are waiting for a caller that has read nothing for the whole idle time.
       this.destroy();
