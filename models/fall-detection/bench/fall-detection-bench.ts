@@ -19,10 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request, type InferenceResponse, fetchWeights, encodeFrame } from '@ruth-ai/model-runtime';
-import { percentile, startServerProcess, writeSection } from '@ruth-ai/model-runtime/testing';
+import { imageExists, percentile, startContainer, startServerProcess, writeSection } from '@ruth-ai/model-runtime/testing';
 import { decodeImage, resizeRgb } from '@ruth-ai/model-runtime/image';
 import { table, type Row } from './bench-report.js';
-import { imageExists, startContainer } from './container.js';
 import { COST_GROUPS, mixedFrames, type Frame } from './mixed-frames.js';
 
 const IMAGE = process.env.BENCH_IMAGE ?? 'ruth-ai/fall-detection:latest';

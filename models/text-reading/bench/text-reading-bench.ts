@@ -5,8 +5,15 @@
  * (scene.ts), one-shot callers over the real socket. Measures start to
  * ready, then frames/s, p50/p99 latency and the mean time of each stage at
  * 1 and 2 concurrent callers, and writes its section of docs/benchmarks.md.
+ * Then the same for the model image started hardened (read-only, no
+ * capabilities, no network), when it has been built.
  *
- *   npm run bench:text-reading   [BENCH_SECONDS=30]
+ * With BENCH_BASELINE (a models folder holding another build of
+ * text-reading, e.g. an older commit's models/ with its dist built), that
+ * build is served too and measured row by row after this one, so the two
+ * compare under the same machine load.
+ *
+ *   npm run bench:text-reading   [BENCH_SECONDS=30] [BENCH_IMAGE=<NAMESPACE>/text-reading:latest] [BENCH_CONTAINER=0] [BENCH_BASELINE=<models dir>]
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,12 +21,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeFrame, fetchWeights, request, type InferenceResponse } from '@ruth-ai/model-runtime';
-import { percentile, startServerProcess, writeSection } from '@ruth-ai/model-runtime/testing';
+import { imageExists, percentile, startContainer, startServerProcess, writeSection, type ServerProcess } from '@ruth-ai/model-runtime/testing';
 import { benchScene } from './scene.js';
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO = path.resolve(MODEL_DIR, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const BASELINE = process.env.BENCH_BASELINE;
+const IMAGE = process.env.BENCH_IMAGE ?? `${process.env.NAMESPACE || 'ruth-ai'}/text-reading:latest`;
 const STAGES = ['read_ms', 'preprocess_ms', 'det_ms', 'det_post_ms', 'cls_ms', 'rec_ms', 'inference_ms'] as const;
 
 interface Row {
@@ -71,6 +80,12 @@ async function measure(socket: string, file: string, callers: number, target: st
   return row;
 }
 
+/** The baseline build's server: its weights fetched into its own folder first. */
+async function startBaseline(modelsDir: string): Promise<ServerProcess> {
+  await fetchWeights(path.join(modelsDir, 'text-reading'));
+  return startServerProcess({ RUTH_MODEL_ID: 'text-reading' }, modelsDir, 120_000);
+}
+
 function table(rows: Row[]): string {
   const head = `| target | callers | requests | frames/s | p50 ms | p99 ms | lines/frame | errors | ${STAGES.join(' | ')} |\n|---|---:|---:|---:|---:|---:|---:|---:|${STAGES.map(() => '---:').join('|')}|`;
   const body = rows.map((r) => `| ${r.target} | ${r.callers} | ${r.requests} | ${r.fps.toFixed(2)} | ${r.p50.toFixed(0)} | ${r.p99.toFixed(0)} | ${r.lines.toFixed(1)} | ${r.errors} | ${STAGES.map((k) => r.stages[k]!.toFixed(0)).join(' | ')} |`);
@@ -94,13 +109,31 @@ async function main(): Promise<void> {
     const server = await startServerProcess({ RUTH_MODEL_ID: 'text-reading' }, path.dirname(MODEL_DIR), 120_000);
     const startMs = performance.now() - t0;
     workers = Number(server.ready.workers);
+    const baseline = BASELINE ? await startBaseline(BASELINE) : null;
     try {
-      for (const callers of [1, 2]) rows.push(await measure(server.socketPath, file, callers, 'serve'));
+      for (const callers of [1, 2]) {
+        rows.push(await measure(server.socketPath, file, callers, 'serve'));
+        if (baseline) rows.push(await measure(baseline.socketPath, file, callers, 'baseline serve'));
+      }
     } finally {
-      await server.stop('SIGTERM');
-      server.cleanup();
+      for (const s of baseline ? [server, baseline] : [server]) {
+        await s.stop('SIGTERM');
+        s.cleanup();
+      }
     }
+    if (BASELINE) notes.push(`- "baseline" is the build in \`${BASELINE}\`, served the same way and measured after this build at each caller count.`);
     notes.push(`- \`ruth-model serve\` start to ready (spawn → ready line: config, sha256 of the 4 weights, ${workers} workers create 3 ONNX sessions each and warm up): **${startMs.toFixed(0)} ms**.`);
+    if (process.env.BENCH_CONTAINER !== '0' && (await imageExists(IMAGE))) {
+      const c = await startContainer(IMAGE, shm, 'text-reading');
+      try {
+        for (const callers of [1, 2]) rows.push(await measure(c.socketPath, file, callers, 'container'));
+      } finally {
+        await c.stop();
+      }
+      notes.push(`- Container (\`${IMAGE}\`, hardened: read-only, no capabilities, no network) start to ready (\`docker run\` → ready line): **${c.readyMs.toFixed(0)} ms**.`);
+    } else {
+      notes.push(`- Container: image \`${IMAGE}\` not built (or BENCH_CONTAINER=0); \`npm run build\` first to measure it.`);
+    }
   } finally {
     rmSync(shm, { recursive: true, force: true });
   }

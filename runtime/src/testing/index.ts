@@ -11,6 +11,7 @@ export { frameFromImage, type EncodedFrame } from './image-frame.js';
 export { cer, editDistance } from './text-metrics.js';
 export { iou, loadGoldenCases, matchDetections, pairBoxes, type Box, type ExpectedDetection, type GoldenCase, type ReturnedDetection } from './golden.js';
 export { machine, percentile, writeSection } from './bench-report.js';
+export { imageExists, startContainer, type RunningContainer } from './container.js';
 export { until } from './until.js';
 // Which preprocessing kernel 1080p frames take in this thread (benches report it).
 export { yuvKernelName } from '../preprocess/yuv-nearest-wasm.js';

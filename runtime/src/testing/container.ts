@@ -1,5 +1,5 @@
 /**
- * Starts the model image the way production does (non-root, read-only root,
+ * Starts a model image the way production does (non-root, read-only root,
  * no capabilities, no network), with a host socket folder at its /tmp and a
  * host shared-memory folder at the same path inside, and times start → ready.
  */
@@ -24,7 +24,7 @@ export async function imageExists(image: string): Promise<boolean> {
 }
 
 export async function startContainer(image: string, shmDir: string, modelId: string): Promise<RunningContainer> {
-  const sockDir = mkdtempSync(path.join(os.tmpdir(), 'fall-bench-sock-'));
+  const sockDir = mkdtempSync(path.join(os.tmpdir(), `${modelId}-bench-sock-`));
   chmodSync(sockDir, 0o1777);
   const t0 = performance.now();
   const { stdout } = await run('docker', [
