@@ -3,7 +3,7 @@
  * no capabilities, no network), with a host socket folder at its /tmp and a
  * host shared-memory folder at the same path inside, and times start → ready.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,31 @@ export async function imageExists(image: string): Promise<boolean> {
   return run('docker', ['image', 'inspect', image]).then(() => true, () => false);
 }
 
+/**
+ * Resolves at the container's ready line. One streaming `docker logs -f`:
+ * polling `docker logs` in a loop starts a docker CLI process after
+ * another, which on a 2-core machine takes CPU from the very start it times.
+ */
+function readyLine(id: string, timeoutMs: number): Promise<void> {
+  const logs = spawn('docker', ['logs', '-f', id], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = '';
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<void>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ready line from container ${id} within ${timeoutMs / 1000} s: ${seen.slice(-2000)}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.toString('utf8');
+      if (seen.includes('"msg":"ready"')) resolve();
+    };
+    logs.stdout.on('data', onData);
+    logs.stderr.on('data', onData);
+    logs.on('exit', () => reject(new Error(`container ${id} stopped before its ready line: ${seen.slice(-2000)}`)));
+    logs.on('error', reject);
+  }).finally(() => {
+    clearTimeout(timer);
+    logs.kill();
+  });
+}
+
 export async function startContainer(image: string, shmDir: string, modelId: string): Promise<RunningContainer> {
   const sockDir = mkdtempSync(path.join(os.tmpdir(), `${modelId}-bench-sock-`));
   chmodSync(sockDir, 0o1777);
@@ -38,12 +63,7 @@ export async function startContainer(image: string, shmDir: string, modelId: str
     rmSync(sockDir, { recursive: true, force: true });
   };
   try {
-    for (;;) {
-      const logs = await run('docker', ['logs', id]).then((r) => r.stdout, () => '');
-      if (logs.includes('"msg":"ready"')) break;
-      if (performance.now() - t0 > 120_000) throw new Error(`no ready line from ${image} within 120 s: ${logs.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await readyLine(id, 120_000);
     const readyMs = performance.now() - t0;
     const socketPath = path.join(sockDir, `vas_model_${modelId}.sock`);
     if (!existsSync(socketPath)) throw new Error(`ready, but no socket at ${socketPath}`);
