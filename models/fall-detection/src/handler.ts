@@ -56,12 +56,9 @@ export default defineModel<State>({
     if (width !== height || width % 32 !== 0) {
       throw new Error(`model.yaml input must be square with a side that is a multiple of 32 (MoveNet, quarter turns); got ${width}x${height}`);
     }
-    // The .bin shard is read through the manifest in model.json; both were sha256-checked at start.
-    const json = ctx.weights.find((w) => w.endsWith('.json'));
-    if (!json) throw new Error(`model.yaml weights must list movenet-multipose.json; got ${ctx.weights.join(', ')}`);
     // model.yaml's own defaults must be valid: fail at start, not on every request.
     readSettings(defaultConfig(ctx.config));
-    const net = await loadMoveNet(ctx.modelDir, json);
+    const net = await loadMoveNet(ctx);
     return { net, size: width };
   },
 
@@ -98,6 +95,6 @@ export default defineModel<State>({
   },
 
   dispose(state) {
-    state.net.engine.dispose();
+    return state.net.engine.release();
   },
 });

