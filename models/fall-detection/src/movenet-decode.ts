@@ -82,7 +82,12 @@ const clip = (v: number, hi: number): number => Math.max(Math.min(v, hi), 0);
 export function decodeMoveNet(heads: MoveNetHeads): Float32Array {
   const { h, w } = heads;
   const center = heads.center.map(sigmoid);
-  const heat = heads.heatmap.map(sigmoid);
+  // Keypoint heatmap scores, computed when first read: most cells lie in no box.
+  const heatCache = new Float32Array(heads.heatmap.length).fill(NaN);
+  const heat = (i: number): number => {
+    const v = heatCache[i]!;
+    return v === v ? v : (heatCache[i] = sigmoid(heads.heatmap[i]!));
+  };
   const peaks = centrePeaks(center, h, w);
   const chosen = topK(peaks, PEOPLE);
 
@@ -113,7 +118,7 @@ export function decodeMoveNet(heads: MoveNetHeads): Float32Array {
     const dy = f(y - ry[p * KEYPOINTS + k]!);
     const dx = f(x - rx[p * KEYPOINTS + k]!);
     const d2 = f(f(dy * dy) + f(dx * dx));
-    return f(heat[(y * w + x) * KEYPOINTS + k]! * f(Math.exp(f(-d2 / spread))));
+    return f(heat((y * w + x) * KEYPOINTS + k) * f(Math.exp(f(-d2 / spread))));
   };
 
   const out = new Float32Array(PEOPLE * 56);
@@ -132,7 +137,7 @@ export function decodeMoveNet(heads: MoveNetHeads): Float32Array {
       for (let y = Math.max(0, Math.ceil(boxes[b]!)); y < Math.min(h, boxes[b + 2]!); y++) {
         for (let x = Math.max(0, Math.ceil(boxes[b + 1]!)); x < Math.min(w, boxes[b + 3]!); x++) {
           // The Gaussian is at most 1: a cell whose heatmap is no higher cannot win.
-          if (heat[(y * w + x) * KEYPOINTS + k]! <= bestValue) continue;
+          if (heat((y * w + x) * KEYPOINTS + k) <= bestValue) continue;
           const v = weight(y, x, p, k);
           if (v > bestValue) {
             bestValue = v;
