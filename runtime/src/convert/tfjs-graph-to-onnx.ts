@@ -30,26 +30,27 @@ const ints = (a: TfAttr | undefined): number[] => (a?.list?.i ?? []).map(Number)
 const strings = (a: TfAttr | undefined): string[] => (a?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString('utf8'));
 const nodeName = (input: string): string => input.replace(/^\^/, '').replace(/:0$/, '');
 
-/** HWIO (TF Conv2D filter) -> OIHW. */
-function convFilter(t: ConstTensor): ConstTensor {
-  const [kh, kw, ci, co] = t.dims as [number, number, number, number];
-  const out = new Float32Array(t.data.length);
-  for (let h = 0; h < kh; h++)
-    for (let w = 0; w < kw; w++)
-      for (let i = 0; i < ci; i++)
-        for (let o = 0; o < co; o++) out[((o * ci + i) * kh + h) * kw + w] = t.data[((h * kw + w) * ci + i) * co + o]!;
-  return { dims: [co, ci, kh, kw], data: out };
+/** A 4-D constant with its axes reordered: out axis i is input axis perm[i]. */
+function permute(t: ConstTensor, perm: [number, number, number, number]): ConstTensor {
+  const dims = t.dims as [number, number, number, number];
+  const stride = [dims[1] * dims[2] * dims[3], dims[2] * dims[3], dims[3], 1];
+  const out = perm.map((a) => dims[a]!) as [number, number, number, number];
+  const data = new Float32Array(t.data.length);
+  let k = 0;
+  for (let a = 0; a < out[0]; a++)
+    for (let b = 0; b < out[1]; b++)
+      for (let c = 0; c < out[2]; c++)
+        for (let d = 0; d < out[3]; d++) data[k++] = t.data[a * stride[perm[0]]! + b * stride[perm[1]]! + c * stride[perm[2]]! + d * stride[perm[3]]!]!;
+  return { dims: out, data };
 }
+
+/** HWIO (TF Conv2D filter) -> OIHW. */
+const convFilter = (t: ConstTensor): ConstTensor => permute(t, [3, 2, 0, 1]);
 
 /** [kh, kw, C, M] (TF depthwise filter) -> [C*M, 1, kh, kw] for a grouped conv. */
 function depthwiseFilter(t: ConstTensor): ConstTensor {
   const [kh, kw, c, m] = t.dims as [number, number, number, number];
-  const out = new Float32Array(t.data.length);
-  for (let h = 0; h < kh; h++)
-    for (let w = 0; w < kw; w++)
-      for (let i = 0; i < c; i++)
-        for (let k = 0; k < m; k++) out[((i * m + k) * kh + h) * kw + w] = t.data[((h * kw + w) * c + i) * m + k]!;
-  return { dims: [c * m, 1, kh, kw], data: out };
+  return { dims: [c * m, 1, kh, kw], data: permute(t, [2, 3, 0, 1]).data };
 }
 
 export function tfGraphToOnnx(proto: OnnxProto, graph: TfGraph, outputNodes: string[]): Converted {
