@@ -17,6 +17,12 @@ import type { InputTensor } from '../api/model.js';
 
 /** Free buffers kept per thread: one tensor is in use at a time in a worker. */
 const KEEP = 2;
+/**
+ * Smaller tensors are not pooled: the allocator serves them from memory it
+ * already holds (no page faults), and handing one back would cost more than
+ * allocating it (a 8x8 input: ~6 µs per request in the no-op bench's profile).
+ */
+const MIN_POOLED_BYTES = 256 * 1024;
 const free: ArrayBuffer[] = [];
 /** The buffer each pooled tensor was made from (the handler may replace input.data). */
 const owned = new WeakMap<InputTensor, ArrayBuffer>();
@@ -30,18 +36,18 @@ export function takeBuffer(bytes: number): ArrayBuffer {
 
 /** Marks a tensor as made from `buffer`, so releaseInput can take it back. */
 export function pooled(tensor: InputTensor, buffer: ArrayBuffer): InputTensor {
-  owned.set(tensor, buffer);
+  if (buffer.byteLength >= MIN_POOLED_BYTES) owned.set(tensor, buffer);
   return tensor;
 }
 
 /**
  * Gives a tensor's memory back for the next frame. After this, every view
- * of the old tensor (input.data included) is empty. Tensors not made by
- * preprocess(), and tensors already released, are left alone.
+ * of the old tensor (input.data included) is empty. Small tensors, tensors
+ * not made by preprocess(), and tensors already released are left alone.
  */
 export function releaseInput(tensor: InputTensor): void {
   const buffer = owned.get(tensor);
-  if (!buffer || buffer.byteLength === 0) return;
+  if (!buffer || buffer.byteLength < MIN_POOLED_BYTES) return;
   owned.delete(tensor);
   const moved = structuredClone(buffer, { transfer: [buffer] });
   free.push(moved);
