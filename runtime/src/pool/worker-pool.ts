@@ -228,7 +228,9 @@ export class WorkerPool {
     let waiting = false;
     for (const slot of this.#slots) {
       if (slot.unstarted() === 0) continue;
-      if (slot.busyMs(now) < HOLD_MS) waiting = true;
+      // Only from a thread on one task that long: one that has not woken up
+      // yet would get its batch back at once (its slot would be the idle one).
+      if (slot.runningMs() < HOLD_MS) waiting = true;
       else this.#requeue(slot.takeBack());
     }
     if (this.#queue.length > 0) this.#handOut(now);

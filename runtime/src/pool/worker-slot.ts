@@ -160,11 +160,6 @@ export class WorkerSlot {
     }
   }
 
-  /** How long the thread has been on its current work (ms): its running task, or else the batch since it was sent. */
-  busyMs(now: number): number {
-    return Atomics.load(this.#control.words, SEQ) === 0 ? now - this.sentAt : this.runningMs();
-  }
-
   /** How long the running task has run (ms), or 0 when none runs. */
   runningMs(): number {
     return Atomics.load(this.#control.words, SEQ) === 0 ? 0 : performance.timeOrigin + performance.now() - this.#control.startedAt[0]!;
