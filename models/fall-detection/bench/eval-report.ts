@@ -43,10 +43,14 @@ export function score(t: Tally, name: string, c: Labels, dets: Det[], passes: nu
   t.fp += falls.length - matched;
   t.fn += c.falls.length - matched;
   t.labelled += c.people.length;
-  t.found += pairs(c.people, kept, 0.5);
+  const found = pairs(c.people, kept, 0.5);
+  t.found += found;
+  const got = (): string => kept.map((d) => `${d.class_name}(${d.fall_score ?? '?'},${d.view ?? '?'},c${d.confidence?.toFixed(2) ?? '?'})@${fmtBox(d.bbox)}`).join(' ') || 'nothing';
   if (matched < c.falls.length || falls.length > matched) {
-    const got = kept.map((d) => `${d.class_name}(${d.fall_score ?? '?'},${d.view ?? '?'},c${d.confidence?.toFixed(2) ?? '?'})@${fmtBox(d.bbox)}`).join(' ');
-    t.failures.push(`${name}: want ${c.falls.length} fall(s) [${c.falls.map(fmtBox).join(' | ')}], got ${got || 'nothing'}`);
+    t.failures.push(`${name}: want ${c.falls.length} fall(s) [${c.falls.map(fmtBox).join(' | ')}], got ${got()}`);
+  }
+  if (found < c.people.length) {
+    t.failures.push(`${name}: found ${found} of ${c.people.length} people [${c.people.map(fmtBox).join(' | ')}], got ${got()}`);
   }
 }
 

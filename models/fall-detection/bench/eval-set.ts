@@ -71,6 +71,8 @@ export interface Case {
   image: string;
   split: Split | 'walking';
   category: string;
+  /** Frames of the same camera to send first, unscored (walking cases: motion.ts needs a background). */
+  history?: string[];
   /** Fallen people (must be called `fall`). */
   falls: Box[];
   /** People who must be found, not called `fall` (only the walking measurement labels them). */

@@ -6,9 +6,19 @@
  * Every person must be found (any class, IoU >= 0.5) and none called fallen.
  * These frames are not in the dev or held-out parts (those use frames
  * 0, 80, …, 720 of the clip; these are 40, 240, 440, 640, 700, 750).
+ *
+ * A camera sends every frame, and the model keeps a per-camera background
+ * (src/motion.ts): each labelled frame comes with the HISTORY frames before
+ * it (3 s of the clip at its 10 frames/s), which eval.ts sends first under
+ * the same camera id and does not score.
+ *
+ * Run alone, it rebuilds only the walking part of an existing set:
+ *   EVAL_OUT=/tmp/fall-eval/set tsx models/fall-detection/bench/eval-walking.ts
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { VTEST, type Box } from './eval-sources.js';
 import type { Case } from './eval-set.js';
 
@@ -25,18 +35,41 @@ const FRAMES: { n: number; people: Box[]; ignore: Box[] }[] = [
 const [W, H] = [768, 576];
 const norm = (b: Box): Box => [b[0] / W, b[1] / H, b[2] / W, b[3] / H];
 /** A box of the 768×576 frame in the 1920×1080 one: ×1.875, 240 px black on each side. */
-const hd = (b: Box): Box => [(240 + b[0] * 1.875) / 1920, (b[1] * 1.875) / 1080, (240 + b[2] * 1.875) / 1920, (b[3] * 1.875) / 1080];
+const toHd = (b: Box): Box => [(240 + b[0] * 1.875) / 1920, (b[1] * 1.875) / 1080, (240 + b[2] * 1.875) / 1920, (b[3] * 1.875) / 1080];
+
+/** Frames sent before each labelled one: 3 s at the clip's 10 frames/s. */
+export const HISTORY = 30;
+
+/** Frames first..last of the clip as PNGs `${prefix}-NNN.png`, at 768×576 or placed in 1920×1080. */
+function extract(images: string, prefix: string, first: number, last: number, hd: boolean): string[] {
+  const place = hd ? ',scale=1440:1080:flags=bicubic,pad=1920:1080:240:0:black' : '';
+  const pattern = path.join(images, `${prefix}-%03d.png`);
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', VTEST, '-vf', `select=between(n\\,${first}\\,${last})${place}`, '-vsync', 'vfr', pattern]);
+  return Array.from({ length: last - first + 1 }, (_, i) => pattern.replace('%03d', String(i + 1).padStart(3, '0')));
+}
 
 export function walkingCases(images: string): Record<string, Case> {
   const cases: Record<string, Case> = {};
   for (const f of FRAMES) {
-    const small = path.join(images, `walking-vtest-${f.n}-768x576.png`);
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', VTEST, '-vf', `select=eq(n\\,${f.n})`, '-vsync', 'vfr', '-frames:v', '1', small]);
-    const big = path.join(images, `walking-vtest-${f.n}-1920x1080.png`);
-    execFileSync('convert', [small, '-resize', '1440x1080', '-background', 'black', '-gravity', 'center', '-extent', '1920x1080', big], { stdio: 'ignore' });
+    const first = Math.max(0, f.n - HISTORY);
     const base = { split: 'walking' as const, falls: [] };
-    cases[`walking-vtest-${f.n}-768x576`] = { ...base, category: 'walking-768x576', image: small, description: `vtest.avi frame ${f.n}`, people: f.people.map(norm), ignore: f.ignore.map(norm) };
-    cases[`walking-vtest-${f.n}-1920x1080`] = { ...base, category: 'walking-1920x1080', image: big, description: `vtest.avi frame ${f.n} in 1920×1080`, people: f.people.map(hd), ignore: f.ignore.map(hd) };
+    for (const hd of [false, true]) {
+      const size = hd ? '1920x1080' : '768x576';
+      const frames = extract(images, `walking-vtest-${f.n}-${size}`, first, f.n, hd);
+      cases[`walking-vtest-${f.n}-${size}`] = {
+        ...base, category: `walking-${size}`, image: frames.at(-1)!, history: frames.slice(0, -1),
+        description: hd ? `vtest.avi frame ${f.n} in 1920×1080` : `vtest.avi frame ${f.n}`,
+        people: f.people.map(hd ? toHd : norm), ignore: f.ignore.map(hd ? toHd : norm),
+      };
+    }
   }
   return cases;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = process.env.EVAL_OUT ?? '/tmp/fall-eval/set';
+  const file = path.join(out, 'cases.json');
+  const cases = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Case>;
+  for (const name of Object.keys(cases)) if (cases[name]!.split === 'walking') delete cases[name];
+  writeFileSync(file, JSON.stringify({ ...cases, ...walkingCases(path.join(out, 'images')) }, null, 1));
 }

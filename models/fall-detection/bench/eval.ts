@@ -25,7 +25,7 @@ import { startServerProcess, frameFromImage, loadGoldenCases, writeSection } fro
 import { readUnlabelled } from '../test/support/fall-metrics.js';
 import { merge, score, table, tally, walkingTable, type Box, type Det, type Labels, type Tally } from './eval-report.js';
 
-interface Case extends Labels { description: string; image: string; split: string; category: string }
+interface Case extends Labels { description: string; image: string; split: string; category: string; history?: string[] }
 
 const MODEL_DIR = fileURLToPath(new URL('..', import.meta.url));
 const OUT = process.env.EVAL_OUT ?? '/tmp/fall-eval/set';
@@ -57,9 +57,8 @@ async function run(cases: Record<string, Case>): Promise<Map<string, Tally>> {
   const tallies = new Map<string, Tally>();
   try {
     const entries = Object.entries(cases);
-    for (const [i, [name, c]] of entries.entries()) {
-      if (i % 50 === 0) process.stderr.write(`eval: ${i}/${entries.length} frames\n`);
-      const frame = await frameFromImage(c.image, 'NV12');
+    const send = async (image: string, camera: string): Promise<{ res: InferenceResponse; ms: number }> => {
+      const frame = await frameFromImage(image, 'NV12');
       const f = path.join(shm, 'frame.nv12');
       writeFileSync(f, frame.bytes);
       const now = Date.now() / 1000;
@@ -67,9 +66,15 @@ async function run(cases: Record<string, Case>): Promise<Map<string, Tally>> {
       const res = await request<InferenceResponse>(server.socketPath, {
         frame_reference: f,
         frame_metadata: { frame_id: 1, width: frame.width, height: frame.height, format: 'NV12', timestamp: now },
-        camera_id: 'eval', model_id: 'fall-detection', timestamp: now, config: CONFIG,
+        camera_id: camera, model_id: 'fall-detection', timestamp: now, config: CONFIG,
       }, { timeoutMs: 60_000 });
-      const ms = performance.now() - t0;
+      return { res, ms: performance.now() - t0 };
+    };
+    for (const [i, [name, c]] of entries.entries()) {
+      if (i % 50 === 0) process.stderr.write(`eval: ${i}/${entries.length} frames\n`);
+      // Each still is its own camera; a walking frame follows its clip's history, unscored.
+      for (const h of c.history ?? []) await send(h, name);
+      const { res, ms } = await send(c.image, name);
       if (res.error) throw new Error(`${name}: ${JSON.stringify(res.error)}`);
       const key = `${c.split}/${c.category}`;
       if (!tallies.has(key)) tallies.set(key, tally());

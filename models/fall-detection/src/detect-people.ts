@@ -17,25 +17,20 @@
  * followed by the zoomed look at wide boxes no pass could read. "never"
  * is the upright pass alone.
  */
-import { boxIou } from '@ruth-ai/model-runtime';
-import { measureBody, type BodyGeometry } from './body-geometry.js';
-import { assessFall, looksHorizontal, type FallAssessment, type FallRule } from './fall-decision.js';
+import { looksHorizontal, type FallRule } from './fall-decision.js';
 import { decodePoses, type Pose } from './keypoints.js';
-import { offsetPose, rotateImage, unturnPose, type Turn } from './rotate.js';
+import { offsetPose, rotateImage, unturnPose } from './rotate.js';
+import { poseToInput, turnedView } from './turn-view.js';
 import { extractWindow, type Window } from './window.js';
-import { cropSquare, unzoomPose, zoomSquare, ZOOM_WINDOW } from './zoom.js';
+import { cropSquare, unzoomPose, zoomSquare, ZOOM_WINDOW, type Square } from './zoom.js';
+import { readMovingPlaces, type MovingPlaces } from './moving-people.js';
+import { mergePeople, overlap, personBox, toPeople, type Person } from './people.js';
 
-export type RotationPolicy = 'auto' | 'regions' | 'always' | 'never';
+export type RotationPolicy = 'views' | 'auto' | 'regions' | 'always' | 'never';
 
 /** Runs MoveNet on one W×H×3 int32 image and returns its raw [1, 6, 56] output. */
 export type RunPose = (image: Int32Array, width: number, height: number) => Promise<Float32Array>;
 
-export interface Person {
-  pose: Pose;
-  body: BodyGeometry;
-  fall: FallAssessment;
-  pass: 'upright' | Turn | `${Turn}-zoom`;
-}
 
 export interface DetectOptions {
   /** Person score floor for a pose to be reported. */
@@ -49,6 +44,10 @@ export interface DetectOptions {
   zoomRegions: number;
   /** The decision's constants (fall-decision.ts). */
   rule: FallRule;
+  /** "views": the whole window is also read turned by each of these angles (degrees clockwise). */
+  views: number[];
+  /** Where a fixed camera's scene moves, for an upright look closer (moving-people.ts). */
+  moving?: MovingPlaces;
 }
 
 export interface DetectResult {
@@ -68,6 +67,23 @@ export async function detectPeople(input: Uint8Array, stride: number, win: Windo
   const upright = candidates.filter((p) => p.pose.score >= opts.minScore);
   let passes = 1;
   let all = upright;
+  if (opts.moving) {
+    const moving = await readMovingPlaces(opts.moving, upright, run, opts.minScore, opts.rule);
+    all = all.concat(moving.people);
+    passes += moving.passes;
+  }
+  if (opts.rotation === 'views') {
+    const slots = [...raw];
+    for (const angle of opts.views) {
+      const view = turnedView(input, stride, win, angle);
+      const poses = decodePoses(await run(view.image, view.width, view.height), view.width, view.height).map((p) => poseToInput(p, view, angle));
+      slots.push(...poses);
+      all = all.concat(toPeople(poses, `turn${angle}`, opts.minScore, opts.rule));
+      passes++;
+    }
+    const zoomed = await zoomIn(input, stride, zoomHints(slots, all, opts.zoomRegions), run, opts);
+    return { people: mergePeople(all.concat(zoomed.people), opts.mergeIou), passes: passes + zoomed.passes };
+  }
   if (opts.rotation === 'regions') {
     const zoomed = await zoomIn(input, stride, regionHints(raw, candidates, opts), run, opts);
     return { people: mergePeople(all.concat(zoomed.people), opts.mergeIou), passes: passes + zoomed.passes };
@@ -149,7 +165,7 @@ async function zoomIn(input: Uint8Array, size: number, hints: Pose[], run: RunPo
   return { people, passes };
 }
 
-async function readSquare(input: Uint8Array, size: number, sq: { x: number; y: number; side: number }, run: RunPose, opts: DetectOptions): Promise<Person[]> {
+async function readSquare(input: Uint8Array, size: number, sq: Square, run: RunPose, opts: DetectOptions): Promise<Person[]> {
   const n = ZOOM_WINDOW;
   const crop = cropSquare(input, size, sq, n, new Int32Array(n * n * 3));
   const turned = new Int32Array(n * n * 3);
@@ -163,21 +179,12 @@ async function readSquare(input: Uint8Array, size: number, sq: { x: number; y: n
 }
 
 /** The box comes within 3% of the square's side of an edge that is not the input's own. */
-function touchesEdge(b: readonly number[], sq: { x: number; y: number; side: number }, size: number): boolean {
+function touchesEdge(b: readonly number[], sq: Square, size: number): boolean {
   const m = 0.03 * sq.side;
   return (b[0] < sq.x + m && sq.x > 0) || (b[1] < sq.y + m && sq.y > 0) ||
     (b[2] > sq.x + sq.side - m && sq.x + sq.side < size) || (b[3] > sq.y + sq.side - m && sq.y + sq.side < size);
 }
 
-function toPeople(poses: Pose[], pass: Person['pass'], minScore: number, rule: FallRule): Person[] {
-  return poses
-    .filter((pose) => pose.score >= minScore)
-    .map((pose) => {
-      const body = measureBody(pose);
-      return { pose, body, fall: assessFall(body, rule), pass };
-    })
-    .filter((p) => p.body.box !== null);
-}
 
 /**
  * MoveNet's box for a slot is wider than tall. Upright people (and the weak
@@ -212,38 +219,5 @@ function isClearlyUpright(p: Person, opts: DetectOptions): boolean {
   return p.fall.uncertain ? p.body.headUp && p.pose.score >= opts.minScore : !looksHorizontal(p.body);
 }
 
-/** Intersection over the smaller box: catches a part-skeleton inside a whole one. */
-function overlap(a: readonly number[], b: readonly number[]): number {
-  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const smaller = Math.min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]));
-  return smaller > 0 ? (ix * iy) / smaller : 0;
-}
 
-/**
- * Greedy NMS across passes: best first, drop any later one that overlaps it.
- * "Best" is the model's person score weighted by how much of the body is
- * seen, so a full skeleton from a turned pass beats a broken upright read.
- */
-function mergePeople(people: Person[], iouLimit: number): Person[] {
-  const quality = (p: Person): number => p.pose.score * (0.5 + p.body.visible / 34);
-  const sorted = [...people].sort((a, b) => quality(b) - quality(a));
-  const kept: Person[] = [];
-  // A zoomed read can be a fragment of a person its square cut through, or
-  // one already read whole: one box mostly inside the other is one person.
-  const zoom = (p: Person): boolean => p.pass.endsWith('-zoom');
-  const same = (p: Person, q: Person): boolean =>
-    boxIou(personBox(p), personBox(q)) > iouLimit || ((zoom(p) || zoom(q)) && overlap(personBox(p), personBox(q)) > 0.6);
-  for (const p of sorted) {
-    if (!kept.some((q) => same(p, q))) kept.push(p);
-  }
-  return kept;
-}
 
-/** The box used for a person: the model's box joined with the visible keypoints'. */
-export function personBox(p: Person): [number, number, number, number] {
-  const m = p.pose.box;
-  const k = p.body.box;
-  if (!k) return m;
-  return [Math.min(m[0], k[0]), Math.min(m[1], k[1]), Math.max(m[2], k[2]), Math.max(m[3], k[3])];
-}

@@ -5,7 +5,10 @@
  *   bbox in the original frame, 17 named keypoints, and `fall_score`.
  */
 import { defaultConfig, defineModel, inputBoxToFrame, inputPointToFrame, type Detection, type FrameGeometry, type InputTensor } from '@ruth-ai/model-runtime';
-import { detectPeople, personBox, type Person } from './detect-people.js';
+import { detectPeople } from './detect-people.js';
+import { frameBoxToInput, frameCropper } from './frame-crop.js';
+import { MotionTracker } from './motion.js';
+import { personBox, type Person } from './people.js';
 import { KEYPOINT_NAMES } from './keypoints.js';
 import { loadMoveNet, type MoveNet } from './movenet.js';
 import { readSettings, type Settings } from './settings.js';
@@ -14,6 +17,8 @@ import { modelWindow } from './window.js';
 interface State {
   net: MoveNet;
   size: number;
+  /** Per-camera backgrounds of this worker (motion.ts). */
+  motion: MotionTracker;
 }
 
 const CLASS_FALL = 0;
@@ -59,7 +64,7 @@ export default defineModel<State>({
     // model.yaml's own defaults must be valid: fail at start, not on every request.
     readSettings(defaultConfig(ctx.config));
     const net = await loadMoveNet(ctx);
-    return { net, size: width };
+    return { net, size: width, motion: new MotionTracker() };
   },
 
   async warmup(state, input) {
@@ -68,19 +73,26 @@ export default defineModel<State>({
     await state.net.run(new Int32Array(state.size * state.size * 3), state.size, state.size);
   },
 
-  async infer(state, { input, config }) {
+  async infer(state, { input, config, frame, request }) {
     const settings = readSettings(config);
     const data = checkInput(input, state.size);
     const t0 = performance.now();
-    const win = modelWindow(input.geometry);
+    const g = input.geometry;
+    const win = modelWindow(g);
+    // Every frame updates the camera's background, even when motion reads are off.
+    const moved = state.motion.update(request.camera_id, frame, settings.motion);
     const run = (image: Int32Array, w: number, h: number): Promise<Float32Array> => state.net.run(image, w, h);
     const { people, passes } = await detectPeople(data, state.size, win, run, {
       minScore: settings.personThreshold,
       probeScore: settings.probeScore,
       rotation: settings.rotation,
+      views: settings.views,
       mergeIou: settings.mergeIou,
       zoomRegions: settings.zoomRegions,
       rule: settings.rule,
+      moving: settings.motionRegions > 0 && moved.length > 0
+        ? { boxes: moved.map((b) => frameBoxToInput(b, g)), crop: frameCropper(frame, g), scale: g.scaleX, size: state.size, maxRegions: settings.motionRegions }
+        : undefined,
     });
     const detections = people.map((p) => toDetection(p, input.geometry, settings));
     return {

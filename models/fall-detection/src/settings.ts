@@ -18,6 +18,10 @@
  *   - zoom_regions (parameters): how many places get a zoomed, turned look
  *     ("regions"; after the turned passes for "auto" and "always"; 0 turns
  *     it off).
+ *   - motion_regions, motion_threshold, motion_learn_rate (parameters): how
+ *     many moving places of a fixed camera's scene get an upright look closer,
+ *     cut from the full-resolution frame (0 turns it off), the brightness
+ *     step that counts as motion, and how fast the background follows.
  * A bad or missing value is INVALID_CONFIG. There are no fallback constants:
  * the handler checks model.yaml's values once at load, so a model.yaml that
  * lacks one fails at start-up rather than on every request.
@@ -25,14 +29,20 @@
 import { RuntimeError, type MergedConfig } from '@ruth-ai/model-runtime';
 import type { RotationPolicy } from './detect-people.js';
 import type { FallRule, Ramp } from './fall-decision.js';
+import type { MotionOptions } from './motion.js';
 
 export interface Settings {
   personThreshold: number;
   fallThreshold: number;
   rotation: RotationPolicy;
+  /** "views": the angles the whole window is also read at. */
+  views: number[];
   probeScore: number;
   mergeIou: number;
   zoomRegions: number;
+  /** Upright looks closer at moving places per frame (moving-people.ts); 0: off. */
+  motionRegions: number;
+  motion: MotionOptions;
   rule: FallRule;
 }
 
@@ -65,6 +75,18 @@ function ramp(config: Readonly<MergedConfig>, name: string, min: number, max: nu
   return [value[0], value[1]];
 }
 
+/** Up to 8 distinct non-zero angles in degrees, each in [-180, 180] (0 is the upright pass itself). */
+function angles(config: Readonly<MergedConfig>, name: string): number[] {
+  const value = config[name];
+  const ok = Array.isArray(value) && value.length <= 8 && new Set(value).size === value.length &&
+    value.every((v) => typeof v === 'number' && Number.isFinite(v) && v !== 0 && v >= -180 && v <= 180);
+  if (!ok) {
+    const why = value === undefined || value === null ? 'is missing (model.yaml parameters should set it)' : `must be up to 8 distinct non-zero angles in [-180, 180] degrees, got ${JSON.stringify(value)}`;
+    throw new RuntimeError('INVALID_CONFIG', `config.${name} ${why}`);
+  }
+  return value as number[];
+}
+
 /** The decision's constants (fall-decision.ts FallRule). */
 function readRule(config: Readonly<MergedConfig>): FallRule {
   const cueWeight = unit(config, 'cue_weight');
@@ -84,17 +106,20 @@ function readRule(config: Readonly<MergedConfig>): FallRule {
 
 export function readSettings(config: Readonly<MergedConfig>): Settings {
   const rotation = config.rotation;
-  if (rotation !== 'auto' && rotation !== 'regions' && rotation !== 'always' && rotation !== 'never') {
-    throw new RuntimeError('INVALID_CONFIG', `config.rotation must be "auto", "regions", "always" or "never", got ${JSON.stringify(rotation)}`);
+  if (rotation !== 'views' && rotation !== 'auto' && rotation !== 'regions' && rotation !== 'always' && rotation !== 'never') {
+    throw new RuntimeError('INVALID_CONFIG', `config.rotation must be "views", "auto", "regions", "always" or "never", got ${JSON.stringify(rotation)}`);
   }
   return {
     personThreshold: unit(config, 'confidence_threshold'),
     fallThreshold: unit(config, 'fall_threshold'),
     rotation,
+    views: angles(config, 'views'),
     probeScore: unit(config, 'probe_score'),
     mergeIou: unit(config, 'nms_iou_threshold'),
     // Each region costs two small passes; 18 is every slot of the three passes.
     zoomRegions: count(config, 'zoom_regions', 18),
+    motionRegions: count(config, 'motion_regions', 8),
+    motion: { threshold: count(config, 'motion_threshold', 255), learnRate: unit(config, 'motion_learn_rate') },
     rule: readRule(config),
   };
 }

@@ -14,6 +14,13 @@ import type { Pose } from './keypoints.js';
 
 export type Box = [number, number, number, number];
 
+/** A square of the model input: top-left corner and side, in input pixels. */
+export interface Square {
+  x: number;
+  y: number;
+  side: number;
+}
+
 /** Side of the zoom window (a multiple of 32): 128² costs about a third of a 256×192 pass. */
 export const ZOOM_WINDOW = 128;
 /** Context around the hint box: the box is often smaller than the person. */
@@ -22,8 +29,8 @@ const CONTEXT = 1.6;
 const MIN_SIDE = ZOOM_WINDOW / 4;
 
 /** A square in input pixels centred on `box`, CONTEXT times its longer side, kept inside the input where possible. */
-export function zoomSquare(box: readonly number[], size: number): { x: number; y: number; side: number } {
-  const side = Math.min(size, Math.max(MIN_SIDE, CONTEXT * Math.max(box[2] - box[0], box[3] - box[1])));
+export function zoomSquare(box: readonly number[], size: number, context = CONTEXT): Square {
+  const side = Math.min(size, Math.max(MIN_SIDE, context * Math.max(box[2] - box[0], box[3] - box[1])));
   const cx = (box[0] + box[2]) / 2;
   const cy = (box[1] + box[3]) / 2;
   const clamp = (c: number): number => Math.max(0, Math.min(size - side, c - side / 2));
@@ -35,7 +42,7 @@ export function zoomSquare(box: readonly number[], size: number): { x: number; y
  * an n×n int32 image (MoveNet's dtype). Samples outside the input read its
  * nearest edge pixel.
  */
-export function cropSquare(src: Uint8Array, size: number, sq: { x: number; y: number; side: number }, n: number, out: Int32Array): Int32Array {
+export function cropSquare(src: Uint8Array, size: number, sq: Square, n: number, out: Int32Array): Int32Array {
   const k = sq.side / n;
   const at = (v: number): number => Math.max(0, Math.min(size - 1, v));
   for (let j = 0; j < n; j++) {
@@ -64,7 +71,7 @@ export function cropSquare(src: Uint8Array, size: number, sq: { x: number; y: nu
 }
 
 /** Maps a pose found in the n×n zoom window back to whole-input pixels. */
-export function unzoomPose(pose: Pose, sq: { x: number; y: number; side: number }, n: number): Pose {
+export function unzoomPose(pose: Pose, sq: Square, n: number): Pose {
   const k = sq.side / n;
   return {
     keypoints: pose.keypoints.map((p) => ({ x: sq.x + p.x * k, y: sq.y + p.y * k, score: p.score })),

@@ -141,12 +141,13 @@ describe('settings', () => {
   const base = defaultConfig(loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url))));
   it('reads model.yaml defaults and request overrides', () => {
     expect(readSettings(base)).toEqual({
-      personThreshold: 0.2, fallThreshold: 0.6, rotation: 'regions', probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2,
+      personThreshold: 0.2, fallThreshold: 0.6, rotation: 'regions', views: [90, -90, 45, -45], probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2,
+      motionRegions: 4, motion: { threshold: 14, learnRate: 0.05 },
       rule: { trunk: [40, 70], legs: [35, 65], wide: [0.8, 1.5], headLow: [0.6, 0.1], bentOver: 0.3, hiddenLegs: 0.8, cueWeight: 0.2, minKeypoints: 5 },
     });
     expect(readSettings({ ...base, trunk_angle_ramp: [30, 55] }).rule.trunk).toEqual([30, 55]);
     expect(readSettings({ ...base, fall_threshold: 0.8, rotation: 'never' })).toMatchObject({ fallThreshold: 0.8, rotation: 'never' });
-    for (const rotation of ['auto', 'always']) expect(readSettings({ ...base, rotation })).toMatchObject({ rotation });
+    for (const rotation of ['auto', 'always', 'views']) expect(readSettings({ ...base, rotation })).toMatchObject({ rotation });
   });
   it('rejects bad or missing values with INVALID_CONFIG', () => {
     const cases: Record<string, unknown>[] = [
@@ -154,6 +155,7 @@ describe('settings', () => {
       { ...base, fall_threshold: undefined }, { ...base, rotation: undefined }, { ...base, nms_iou_threshold: null },
       { ...base, trunk_angle_ramp: [40, 40] }, { ...base, trunk_angle_ramp: [40] }, { ...base, leg_angle_ramp: ['a', 65] }, { ...base, cue_weight: 0.6 },
       { ...base, min_keypoints: 18 }, { ...base, head_above_hips_ramp: undefined },
+      { ...base, views: [0] }, { ...base, views: [45, 45] }, { ...base, views: [200] }, { ...base, views: 'all' }, { ...base, motion_regions: 9 }, { ...base, motion_learn_rate: 2 },
     ];
     for (const bad of cases) {
       let caught: unknown;
