@@ -4,8 +4,8 @@
  * A camera's frames arrive one by one, and a person far from the camera is
  * 12-30 px tall in MoveNet's 256-px input: too small to read. They move,
  * though. Like Frigate's motion stage, each worker keeps, per camera, a
- * running background of the frame's brightness on a coarse grid (about 160
- * cells across), and returns the boxes of the cells that differ from it.
+ * running background of the frame's brightness on a coarse grid (160
+ * cells across a 4:3 picture), and returns the boxes of the cells that differ from it.
  * The pose is then read on those boxes cut from the full-resolution frame.
  *
  * Cheap on purpose: one pass over a quarter of the luma samples (under 1 ms
@@ -86,7 +86,9 @@ export class MotionTracker {
   /** Updates the camera's background with `frame` and returns where it moved, largest first. */
   update(cameraId: string, frame: Frame, opts: MotionOptions): FrameBox[] {
     const { width, height } = frame.layout;
-    const cell = Math.max(2, Math.floor(width / GRID_COLUMNS));
+    // Cells scale with the picture, not with black bars: a 4:3 picture
+    // pillarboxed in 1920x1080 gets the cells of a 1440-wide one.
+    const cell = Math.max(2, Math.floor(Math.min(width, (height * 4) / 3) / GRID_COLUMNS));
     const { cols, rows, grid } = lumaGrid(frame, cell);
     const bg = this.cameras.get(cameraId);
     this.cameras.delete(cameraId);
