@@ -75,7 +75,7 @@ export async function detectPeople(input: Uint8Array, stride: number, win: Windo
   if (opts.rotation === 'views') {
     const slots = [...raw];
     for (const angle of opts.views) {
-      const view = turnedView(input, stride, win, angle);
+      const view = turnedView(input, stride, win, angle, stride);
       const poses = decodePoses(await run(view.image, view.width, view.height), view.width, view.height).map((p) => poseToInput(p, view, angle));
       slots.push(...poses);
       all = all.concat(toPeople(poses, `turn${angle}`, opts.minScore, opts.rule));

@@ -37,7 +37,8 @@ function round(v: number, digits = 4): number {
 }
 
 function toDetection(p: Person, g: FrameGeometry, s: Settings): Detection {
-  const fall = !p.fall.uncertain && p.fall.fallScore >= s.fallThreshold;
+  // A weak read (an animal, a textured patch seen turned) may be reported as a person, never as a fall.
+  const fall = !p.fall.uncertain && p.fall.fallScore >= s.fallThreshold && p.pose.score >= s.fallMinConfidence;
   return {
     class_id: fall ? CLASS_FALL : CLASS_PERSON,
     class_name: fall ? 'fall' : 'person',

@@ -7,6 +7,7 @@
  *   - nms_iou_threshold: box IoU above which two poses (e.g. from the upright
  *     and a turned pass) are one person;
  *   - fall_threshold (parameters): fall_score at or above which a person is `fall`;
+ *   - fall_min_confidence (parameters): the person score below which nobody is `fall`;
  *   - rotation (parameters): "regions" (turned crops of the places the
  *     upright pass marks as maybe lying), or the whole-frame quarter turns:
  *     "auto" (on doubt), "always", "never";
@@ -34,6 +35,8 @@ import type { MotionOptions } from './motion.js';
 export interface Settings {
   personThreshold: number;
   fallThreshold: number;
+  /** A person read with a lower score is never called `fall`. */
+  fallMinConfidence: number;
   rotation: RotationPolicy;
   /** "views": the angles the whole window is also read at. */
   views: number[];
@@ -112,6 +115,7 @@ export function readSettings(config: Readonly<MergedConfig>): Settings {
   return {
     personThreshold: unit(config, 'confidence_threshold'),
     fallThreshold: unit(config, 'fall_threshold'),
+    fallMinConfidence: unit(config, 'fall_min_confidence'),
     rotation,
     views: angles(config, 'views'),
     probeScore: unit(config, 'probe_score'),

@@ -4,7 +4,10 @@
  * is read only when the picture is turned by about that much. The view is
  * the window turned clockwise by `angle` degrees about its centre, on a
  * canvas just large enough to hold all of it (sides rounded up to MoveNet's
- * multiple of 32), black outside the window like the letterbox.
+ * multiple of 32), black outside the window like the letterbox. A slanted
+ * 256×192 window needs a 320×320 canvas (twice the pixels, twice the cost),
+ * so the view is shrunk to fit `maxSide` (256: a third more than the
+ * upright pass).
  */
 import type { Pose } from './keypoints.js';
 import type { Window } from './window.js';
@@ -19,19 +22,22 @@ export interface TurnedView {
 
 const up32 = (v: number): number => Math.max(32, Math.ceil(v / 32) * 32);
 
-export function turnedView(input: Uint8Array, stride: number, win: Window, angle: number): TurnedView {
+export function turnedView(input: Uint8Array, stride: number, win: Window, angle: number, maxSide = Infinity): TurnedView {
   const rad = (angle * Math.PI) / 180;
   const cos = Math.cos(rad);
   const sin = Math.sin(rad);
-  // Exact quarter turns: keep the window's own sides (no rounding growth).
-  const width = up32(Math.abs(win.w * cos) + Math.abs(win.h * sin) - 1e-6);
-  const height = up32(Math.abs(win.w * sin) + Math.abs(win.h * cos) - 1e-6);
+  // 1e-6: exact quarter turns keep the window's own sides (no rounding growth).
+  const bw = Math.abs(win.w * cos) + Math.abs(win.h * sin) - 1e-6;
+  const bh = Math.abs(win.w * sin) + Math.abs(win.h * cos) - 1e-6;
+  const scale = Math.min(1, maxSide / Math.max(bw, bh));
+  const width = up32(bw * scale);
+  const height = up32(bh * scale);
   const cx = win.x + win.w / 2;
   const cy = win.y + win.h / 2;
-  // View pixel (u, v) shows input point R(-angle)·(u - width/2, v - height/2) + centre.
+  // View pixel (u, v) shows input point R(-angle)·(u - width/2, v - height/2) / scale + centre.
   const toInput = (u: number, v: number): [number, number] => {
-    const dx = u - width / 2;
-    const dy = v - height / 2;
+    const dx = (u - width / 2) / scale;
+    const dy = (v - height / 2) / scale;
     return [cx + dx * cos + dy * sin, cy - dx * sin + dy * cos];
   };
   const image = new Int32Array(width * height * 3);
