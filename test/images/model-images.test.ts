@@ -37,11 +37,13 @@ for (const image of inject('modelImages')) {
       dirs?.cleanup();
     });
 
-    const infer = async (frameFile: string, frame: { width: number; height: number; format: string }, frameId: number, config: Json | null = null) =>
+    // Each golden photo is its own scene, so its own camera: a model may keep
+    // per-camera state (fall-detection's motion map), and unrelated stills are not one camera's stream.
+    const infer = async (frameFile: string, frame: { width: number; height: number; format: string }, frameId: number, config: Json | null = null, camera = 'cam-image-test') =>
       request<Json>(socket, {
         frame_reference: frameFile,
         frame_metadata: { frame_id: frameId, width: frame.width, height: frame.height, format: frame.format, timestamp: Date.now() / 1000 },
-        camera_id: 'cam-image-test',
+        camera_id: camera,
         model_id: image.id,
         timestamp: Date.now() / 1000,
         config,
@@ -93,8 +95,8 @@ for (const image of inject('modelImages')) {
         writeFileSync(file, frame.bytes);
         chmodSync(file, 0o644);
         const frameId = 1000 + index;
-        const res = await infer(file, frame, frameId, golden.config);
-        expect(res).toMatchObject({ model_id: image.id, camera_id: 'cam-image-test', frame_id: frameId });
+        const res = await infer(file, frame, frameId, golden.config, `golden-${golden.name}`);
+        expect(res).toMatchObject({ model_id: image.id, camera_id: `golden-${golden.name}`, frame_id: frameId });
         expect(res.error_code ?? null, String(res.error)).toBe(golden.expect.error_code);
         if (golden.expect.error_code === null) {
           expect(res.error).toBeNull();

@@ -41,7 +41,8 @@ async function ask(c: GoldenCase, config: Record<string, unknown> | null): Promi
   return request<InferenceResponse>(server.socketPath, {
     frame_reference: file,
     frame_metadata: { frame_id: 7, width: frame.width, height: frame.height, format: c.format, timestamp: now },
-    camera_id: 'golden',
+    // Each photo is its own scene: one camera per case, so the motion map never compares two of them.
+    camera_id: `golden-${c.name}`,
     model_id: 'fall-detection',
     timestamp: now,
     config,
