@@ -14,6 +14,10 @@ variable "NAMESPACE" { default = "ruth-ai" }
 // buildx's own bake file does). scripts/ensure-base-image.ts creates it when
 // it is neither present nor pullable.
 variable "BASE_IMAGE" { default = null }
+// Base OS of the build stages, which run on the build machine's platform;
+// null: BASE_IMAGE. Set it when BASE_IMAGE is a local single-platform image of
+// another architecture (docs/deploy.md, "amd64 and arm64").
+variable "BUILD_BASE_IMAGE" { default = null }
 // CA bundle handed to npm inside builds as the secret `npm_ca`. Set it to ""
 // where npm needs no extra CA (it is then not passed at all).
 variable "CA_BUNDLE" { default = "/etc/ssl/certs/ca-certificates.crt" }
@@ -22,7 +26,8 @@ variable "CA_BUNDLE" { default = "/etc/ssl/certs/ca-certificates.crt" }
 // A multi-platform result needs a builder that can hold one: the containerd
 // image store, a docker-container builder (CI) or --push. `npm run build`
 // loads into the local engine, so on the classic image store it builds the
-// engine's own platform only (scripts/build.ts). arm64 on amd64 runs under QEMU.
+// engine's own platform only (scripts/build.ts). arm64 on amd64 runs under
+// QEMU, for apt only: npm and tsc run on the build machine (runtime/Dockerfile).
 variable "PLATFORMS" { default = "linux/amd64,linux/arm64" }
 variable "REVISION" { default = "unknown" }
 variable "SOURCE_URL" { default = "https://github.com/ruth-ai/model-factory" }
@@ -47,7 +52,8 @@ group "models" { targets = [for m in MODELS : "model-${m.id}"] }
 target "_common" {
   platforms = split(",", PLATFORMS)
   args = {
-    BASE_IMAGE = BASE_IMAGE
+    BASE_IMAGE       = BASE_IMAGE
+    BUILD_BASE_IMAGE = BUILD_BASE_IMAGE
   }
   secret = CA_BUNDLE == "" ? [] : ["id=npm_ca,src=${CA_BUNDLE}"]
   labels = {
@@ -75,30 +81,29 @@ target "runtime" {
   }
 }
 
-// The demo's frame source and watcher: the runtime CLI plus ffmpeg and a
-// real clip (docs/deploy.md). Versioned with the runtime it carries.
+// The demo's frame source and watcher: the runtime image plus ffmpeg and a
+// real clip (docs/deploy.md). Versioned with the runtime it carries; every
+// other setting (and label) is the runtime's.
 target "frame-producer" {
-  inherits   = ["_common", "docker-metadata-action"]
-  context    = "."
-  dockerfile = "runtime/Dockerfile"
-  target     = "frame-producer"
-  tags       = USE_METADATA_ACTION ? null : [image("frame-producer:${RUNTIME_VERSION}"), image("frame-producer:latest")]
+  inherits = ["runtime"]
+  target   = "frame-producer"
+  tags     = USE_METADATA_ACTION ? null : [image("frame-producer:${RUNTIME_VERSION}"), image("frame-producer:latest")]
   labels = {
     "org.opencontainers.image.title"       = "Ruth AI frame producer"
     "org.opencontainers.image.description" = "Plays a video or a folder of pictures into /dev/shm/vas/<camera> as the video service exports frames, and watches a model answer them (ruth-model produce / watch)."
-    "org.opencontainers.image.version"     = RUNTIME_VERSION
-    "org.opencontainers.image.licenses"    = "Apache-2.0"
-    "ai.ruth.runtime.version"              = RUNTIME_VERSION
   }
 }
 
 // The build stage of every model image: the runtime plus Node's npm and tsc.
-// Never exported on its own; models reach it through `contexts`.
+// Never exported on its own; models reach it through `contexts`. It runs on
+// the build machine for every target platform, so it is built for that one
+// platform only.
 target "runtime-sdk" {
   inherits   = ["_common"]
   context    = "."
   dockerfile = "runtime/Dockerfile"
   target     = "runtime-sdk"
+  platforms  = [BAKE_LOCAL_PLATFORM]
 }
 
 // One target per model folder: model-<id>, tagged <id>:<model_version> and :latest.

@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // One `npm test` runs every project: the runtime's unit and socket tests, each
-// model's own tests, the factory's own checks (generator, scaffold, CI files)
-// and the image tests that need a Docker engine.
+// model's own tests, the factory's own checks (generator, scaffold, CI files),
+// the image tests that need a Docker engine, and last the arm64 image under QEMU.
 // In CI the suite runs once in a random order (files and tests), so a test
 // that leans on another's leftovers fails there; the seed is printed to rerun
 // that order (--sequence.seed). .ci/run still runs the README's `npm test`.
@@ -48,6 +48,20 @@ export default defineConfig({
           env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
           testTimeout: 60_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'arm64',
+          include: ['test/arm64/**/*.test.ts'],
+          // Builds the arm64 images (QEMU runs their apt steps) and provides their namespace.
+          globalSetup: ['test/arm64/global-setup.ts'],
+          // After the other projects, alone: an emulated model start takes the
+          // whole machine for minutes and would starve the image tests' timeouts.
+          sequence: { ...sequence, groupOrder: 1 },
+          env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
+          testTimeout: 1_200_000,
+          hookTimeout: 1_800_000,
         },
       },
     ],

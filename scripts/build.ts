@@ -6,7 +6,8 @@
  *
  *   npm run build                        everything
  *   npm run build -- model-fall-detection  named bake targets/groups only
- *   PLATFORMS=linux/arm64 npm run build  another platform (QEMU), e.g. with BASE_IMAGE of that platform
+ *   PLATFORMS=linux/arm64 BASE_IMAGE=<arm64 base> BUILD_BASE_IMAGE=debian:trixie-slim npm run build
+ *                                        another platform (QEMU runs its apt steps only)
  *
  * Platforms: docker-bake.hcl builds linux/amd64 and linux/arm64. An engine
  * with the classic image store cannot --load a multi-platform image, so then
@@ -55,8 +56,9 @@ const platforms = process.env.PLATFORMS || (driverStatus.includes('io.containerd
 const revision = (await $({ quiet: true, nothrow: true })`git rev-parse HEAD`).stdout.trim() || 'unknown';
 const started = Date.now();
 
-// 1. Base OS image.
+// 1. Base OS images: the final stages' and, when it is another, the build stages'.
 await $`npx --no-install tsx scripts/ensure-base-image.ts`;
+if (process.env.BUILD_BASE_IMAGE) await $`npx --no-install tsx scripts/ensure-base-image.ts --image ${process.env.BUILD_BASE_IMAGE}`;
 
 // 2. docker-bake.json from model.yaml files.
 await $`npm run --silent generate`;

@@ -10,20 +10,14 @@
  *
  * Usage: tsx scripts/ensure-base-image.ts [--image NAME] [--arch arm64] [--force-debootstrap]
  *
- * --arch (or DEBIAN_ARCH) builds a base for another architecture (arm64 on an
- * amd64 host runs debootstrap's second stage under QEMU: .ci/install-host.sh
- * registers it) and imports it with that platform. Give it its own --image
- * name: a local image has one platform.
+ * --arch (or DEBIAN_ARCH) makes a base for another architecture under its own
+ * --image name (a local image of the classic store has one platform): the
+ * default base pulled for that platform, else debootstrap (arm64 on an amd64
+ * host runs its second stage under QEMU: .ci/install-host.sh registers it),
+ * imported with that platform.
  */
 import { $, argv, fs, os, path } from 'zx';
-import { ROOT } from './lib/models.js';
-
-/** The base image's default lives in one place: runtime/Dockerfile's `ARG BASE_IMAGE=...`. */
-function dockerfileBaseImage(): string {
-  const arg = /^ARG BASE_IMAGE=(\S+)$/m.exec(fs.readFileSync(path.join(ROOT, 'runtime/Dockerfile'), 'utf8'));
-  if (!arg) throw new Error('ensure-base-image: expected `ARG BASE_IMAGE=<image>` in runtime/Dockerfile');
-  return arg[1]!;
-}
+import { dockerfileBaseImage } from './lib/models.js';
 
 const config = {
   image: String(argv.image || process.env.BASE_IMAGE || dockerfileBaseImage()),
@@ -78,11 +72,21 @@ if (!config.forceDebootstrap && (await $`docker image inspect ${config.image}`.n
   process.exit(0);
 }
 
-// 2. Pull, but do not wait long on a machine without a registry.
+// 2. Pull, but do not wait long on a machine without a registry. Another
+//    architecture's base is the default base's image for that platform
+//    (a registry's debian:trixie-slim holds both), tagged with the local name.
 if (!config.forceDebootstrap) {
-  console.log(`base image ${config.image}: not present, trying docker pull (${config.pullTimeoutSeconds} s)`);
-  const pull = await $`timeout ${config.pullTimeoutSeconds} docker pull -q ${config.image}`.nothrow();
+  const source = config.arch ? dockerfileBaseImage() : config.image;
+  const platform = config.arch ? ['--platform', `linux/${config.arch}`] : [];
+  console.log(`base image ${config.image}: not present, trying docker pull ${platform.join(' ')} ${source} (${config.pullTimeoutSeconds} s)`);
+  const pull = await $`timeout ${config.pullTimeoutSeconds} docker pull -q ${platform} ${source}`.nothrow();
   if (pull.exitCode === 0) {
+    if (source !== config.image) {
+      await $`docker tag ${source} ${config.image}`;
+      // A classic image store keeps one platform per name: give the default
+      // base back its own platform, which the native builds use.
+      await $`timeout ${config.pullTimeoutSeconds} docker pull -q ${source}`;
+    }
     console.log(`base image ${config.image}: pulled`);
     process.exit(0);
   }

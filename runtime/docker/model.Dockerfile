@@ -7,10 +7,17 @@
 # contexts built in the same run:
 #   sdk      the runtime with npm, tsc and ruth-build-model (build stage only)
 #   runtime  the base every model image extends (non-root, ENTRYPOINT ruth-model serve)
+#
+# The build stage runs on the build machine's platform even for another
+# target (an arm64 image built on amd64 runs no npm under QEMU): npm installs
+# for TARGETARCH (native engines ship prebuilt binaries per platform) and
+# ruth-build-model keeps that platform's binaries only, and fails on a native
+# module of another architecture.
 ARG MODEL_ID
 
-FROM sdk AS build
+FROM --platform=$BUILDPLATFORM sdk AS build
 ARG MODEL_ID
+ARG TARGETARCH
 WORKDIR /opt/ruth-ai/models/${MODEL_ID}
 # Dependencies from this folder's lock (dev ones too: the compiler and the
 # packages that carry the weights). The CA bundle is a secret: never in a layer.

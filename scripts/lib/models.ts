@@ -34,6 +34,13 @@ const REQUIRED_FILES = ['package.json', 'package-lock.json'];
 /** Every model builds with this file unless its folder brings its own Dockerfile. */
 export const SHARED_DOCKERFILE = 'runtime/docker/model.Dockerfile';
 
+/** The base OS image's default lives in one place: runtime/Dockerfile's `ARG BASE_IMAGE=...`. */
+export function dockerfileBaseImage(): string {
+  const arg = /^ARG BASE_IMAGE=(\S+)$/m.exec(readFileSync(join(ROOT, 'runtime/Dockerfile'), 'utf8'));
+  if (!arg) throw new Error('expected `ARG BASE_IMAGE=<image>` in runtime/Dockerfile');
+  return arg[1]!;
+}
+
 export function runtimeVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, 'runtime/package.json'), 'utf8')) as { version: string }).version;
 }

@@ -34,6 +34,8 @@ export interface ServeOptions {
   maxConnections: number;
   /** How long load + warmup may take before start-up fails. */
   loadTimeoutMs: number;
+  /** Undefined: model.yaml `request_timeout_ms`. Slower hardware than the model was tuned on (an emulated arm64 image) needs more. */
+  requestTimeoutMs?: number;
   /** Serve only this model when the folder holds several. */
   modelId?: string;
   /** TCP port for GET /metrics; undefined (the default) opens none. */
@@ -86,6 +88,7 @@ export function serveOptionsFromEnv(env: Env = process.env): ServeOptions {
     idleTimeoutMs: positiveInt(env, 'RUTH_IDLE_TIMEOUT_MS') ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxConnections: positiveInt(env, 'RUTH_MAX_CONNECTIONS') ?? DEFAULT_MAX_CONNECTIONS,
     loadTimeoutMs: positiveInt(env, 'RUTH_LOAD_TIMEOUT_MS') ?? 300_000,
+    requestTimeoutMs: positiveInt(env, 'RUTH_REQUEST_TIMEOUT_MS'),
     modelId: env.RUTH_MODEL_ID || undefined,
     metricsPort: port(env, 'RUTH_METRICS_PORT'),
     metricsMaxCameras: positiveInt(env, 'RUTH_METRICS_MAX_CAMERAS') ?? DEFAULT_MAX_CAMERAS,

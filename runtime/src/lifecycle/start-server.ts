@@ -84,7 +84,7 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
     allowedRoots: options.allowedRoots,
     workers,
     maxInFlight,
-    timeoutMs: config.request_timeout_ms,
+    timeoutMs: options.requestTimeoutMs ?? config.request_timeout_ms,
     log,
     metrics,
   });
