@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     '',
     `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ` +
       `1-minute load average ${load0.toFixed(1)} before and ${load1.toFixed(1)} after the run (anything above 0 is other work competing for the 2 cores). ` +
-      `${workers} workers (model.yaml leaves \`workers\` unset: one per core), MoveNet on ONNX Runtime with one thread each (`onnx.intra_op_threads: auto`), input 256×256 letterboxed (MoveNet runs on the 256×192 or 256×160 part that holds the picture). ` +
+      `${workers} workers (model.yaml leaves \`workers\` unset: one per core), MoveNet on ONNX Runtime with one thread each (\`onnx.intra_op_threads: auto\`), input 256×256 letterboxed (MoveNet runs on the 256×192 or 256×160 part that holds the picture). ` +
       `One-shot callers over the real Unix socket, NV12 frames in /dev/shm made from the fixture photos, ${SECONDS} s per row.` +
       (CONFIG ? ` Every request sent \`config: ${JSON.stringify(CONFIG)}\` (BENCH_CONFIG), not the model.yaml defaults.` : ''),
     '',
