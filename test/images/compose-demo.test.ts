@@ -84,9 +84,10 @@ describe('docker compose --profile demo', { timeout: 900_000 }, () => {
     const people = answers.reduce((n, a) => n + count(a, 'person'), 0);
     const falls = answers.filter((a) => count(a, 'fall') > 0).length;
     console.log(`compose demo: ${answers.length} answers, ${withPeople} with a person, ${(people / answers.length).toFixed(2)} people per frame, ${falls} with a fall`);
-    // vtest.avi shows 3-7 small walking people in every frame; the model finds
-    // some of them (0-4, scores 0.2-0.35), so: a person in most frames, no falls.
-    expect(withPeople / answers.length).toBeGreaterThanOrEqual(0.5);
+    // vtest.avi shows 3-7 small walking people in every frame; the upright pass
+    // alone found a person in about 60% of frames, with the motion reads about 90%
+    // (the first frame of a camera has no background yet): a person in most frames, no falls.
+    expect(withPeople / answers.length).toBeGreaterThanOrEqual(0.75);
     expect(falls / answers.length).toBeLessThanOrEqual(0.05);
   });
 

@@ -34,6 +34,18 @@ export function movingSquare(b: Box, scale: number, size: number): Square {
   return { x: clamp((b[0] + b[2]) / 2), y: clamp((b[1] + b[3]) / 2), side };
 }
 
+/**
+ * A place much wider than tall is usually people walking side by side: one
+ * square around all of them would shrink each. It is cut into pieces about
+ * as wide as the place is tall, each read on its own square.
+ */
+export function splitWide(b: Box): Box[] {
+  const w = b[2] - b[0];
+  const h = b[3] - b[1];
+  const n = Math.min(4, Math.max(1, Math.round(w / h)));
+  return Array.from({ length: n }, (_, i): Box => [b[0] + (i * w) / n, b[1], b[0] + ((i + 1) * w) / n, b[3]]);
+}
+
 const inside = (b: Box, sq: Square): boolean => b[0] >= sq.x && b[1] >= sq.y && b[2] <= sq.x + sq.side && b[3] <= sq.y + sq.side;
 
 export async function readMovingPlaces(
@@ -46,7 +58,7 @@ export async function readMovingPlaces(
   const known = found.map(personBox);
   const read: Square[] = [];
   let people: Person[] = [];
-  for (const b of places.boxes) {
+  for (const b of places.boxes.flatMap(splitWide)) {
     if (read.length >= places.maxRegions) break;
     // Someone the upright pass read already explains this motion.
     if (known.some((k) => overlap(b, k) > 0.5) || read.some((sq) => inside(b, sq))) continue;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame, frameLayout, type Frame } from '@ruth-ai/model-runtime';
 import { decodeImage, resizeRgb, type RgbImage } from '@ruth-ai/model-runtime/image';
 import { MotionTracker, type FrameBox } from '../src/motion.js';
-import { movingSquare } from '../src/moving-people.js';
+import { movingSquare, splitWide } from '../src/moving-people.js';
 
 const W = 640;
 const H = 480;
@@ -89,5 +89,13 @@ describe('moving squares', () => {
     const edge = movingSquare([250, 250, 256, 256], scale, 256);
     expect(edge.x + edge.side).toBeLessThanOrEqual(256);
     expect(edge.y + edge.side).toBeLessThanOrEqual(256);
+  });
+});
+
+describe('wide moving places', () => {
+  it('are cut into pieces about as wide as they are tall (people side by side)', () => {
+    expect(splitWide([0, 0, 90, 30])).toEqual([[0, 0, 30, 30], [30, 0, 60, 30], [60, 0, 90, 30]]);
+    expect(splitWide([0, 0, 20, 60])).toEqual([[0, 0, 20, 60]]);
+    expect(splitWide([0, 0, 1000, 10])).toHaveLength(4);
   });
 });
