@@ -9,6 +9,7 @@
  * so the view is shrunk to fit `maxSide` (256: a third more than the
  * upright pass).
  */
+import { blendRgb } from './bilinear.js';
 import type { Pose } from './keypoints.js';
 import type { Window } from './window.js';
 
@@ -57,16 +58,7 @@ export function turnedView(input: Uint8Array, stride: number, win: Window, angle
       const yb = Math.min(y1, ya + 1);
       const fx = Math.min(1, Math.max(0, x - xa));
       const fy = Math.min(1, Math.max(0, y - ya));
-      const a = (ya * stride + xa) * 3;
-      const b = (ya * stride + xb) * 3;
-      const c = (yb * stride + xa) * 3;
-      const d = (yb * stride + xb) * 3;
-      const o = (v * width + u) * 3;
-      for (let k = 0; k < 3; k++) {
-        const top = input[a + k] + (input[b + k] - input[a + k]) * fx;
-        const bottom = input[c + k] + (input[d + k] - input[c + k]) * fx;
-        image[o + k] = Math.round(top + (bottom - top) * fy);
-      }
+      blendRgb(input, stride, xa, ya, xb, yb, fx, fy, image, (v * width + u) * 3);
     }
   }
   return { image, width, height, toInput };

@@ -10,6 +10,7 @@
  * 118, and 117 from a 512 input: enlarging the 256 input loses almost
  * nothing, so model.yaml keeps the cheaper 256 input.
  */
+import { blendRgb } from './bilinear.js';
 import type { Pose } from './keypoints.js';
 
 export type Box = [number, number, number, number];
@@ -55,16 +56,7 @@ export function cropSquare(src: Uint8Array, size: number, sq: Square, n: number,
       const x0 = Math.floor(sx);
       const x1 = Math.min(size - 1, x0 + 1);
       const fx = sx - x0;
-      const a = (y0 * size + x0) * 3;
-      const b = (y0 * size + x1) * 3;
-      const c = (y1 * size + x0) * 3;
-      const d = (y1 * size + x1) * 3;
-      const o = (j * n + i) * 3;
-      for (let ch = 0; ch < 3; ch++) {
-        const top = src[a + ch] + (src[b + ch] - src[a + ch]) * fx;
-        const bottom = src[c + ch] + (src[d + ch] - src[c + ch]) * fx;
-        out[o + ch] = Math.round(top + (bottom - top) * fy);
-      }
+      blendRgb(src, size, x0, y0, x1, y1, fx, fy, out, (j * n + i) * 3);
     }
   }
   return out;
