@@ -8,6 +8,8 @@
  *   npm run build -- model-fall-detection  named bake targets/groups only
  *   PLATFORMS=linux/arm64 BASE_IMAGE=<arm64 base> BUILD_BASE_IMAGE=debian:trixie-slim npm run build
  *                                        another platform (QEMU runs its apt steps only)
+ *   --models-dir DIR --bake-json FILE    another models folder, its bake data written to
+ *                                        FILE (the image tests build scaffolds this way)
  *
  * Platforms: docker-bake.hcl builds linux/amd64 and linux/arm64. An engine
  * with the classic image store cannot --load a multi-platform image, so then
@@ -29,7 +31,9 @@ function bakeDefault(name: string): string {
 
 const config = {
   targets: argv._.length > 0 ? argv._.map(String) : ['all'],
-  bakeFiles: ['docker-bake.hcl', 'docker-bake.json'],
+  // Another models folder (tests): generate writes its bake data to bakeJson.
+  modelsDir: argv['models-dir'] ? path.resolve(String(argv['models-dir'])) : undefined,
+  bakeJson: path.resolve(ROOT, String(argv['bake-json'] ?? 'docker-bake.json')),
   // npm in builds trusts this bundle (BuildKit secret); skipped when absent.
   // Its default is docker-bake.hcl's, read from there.
   caBundle: process.env.CA_BUNDLE ?? bakeDefault('CA_BUNDLE'),
@@ -61,10 +65,11 @@ await $`npx --no-install tsx scripts/ensure-base-image.ts`;
 if (process.env.BUILD_BASE_IMAGE) await $`npx --no-install tsx scripts/ensure-base-image.ts --image ${process.env.BUILD_BASE_IMAGE}`;
 
 // 2. docker-bake.json from model.yaml files.
-await $`npm run --silent generate`;
+const from = config.modelsDir ? ['--models-dir', config.modelsDir] : [];
+await $`npm run --silent generate -- ${from} --output ${config.bakeJson}`;
 
 // 3. Bake. Environment variables override the HCL variables of the same name.
-const files = config.bakeFiles.flatMap((f) => ['-f', f]);
+const files = ['-f', 'docker-bake.hcl', '-f', config.bakeJson];
 console.log(`build: platforms ${platforms || 'as docker-bake.hcl says'}`);
 const platformEnv = platforms ? { PLATFORMS: platforms } : {};
 await $({ env: { ...process.env, ...platformEnv, CA_BUNDLE: caBundle, REVISION: revision } })`docker buildx bake ${files} --load ${config.targets}`;

@@ -14,9 +14,8 @@
  */
 import { $, argv, fs, path } from 'zx';
 import { discoverModels } from '@ruth-ai/model-runtime';
-import { MODELS_DIR, ROOT } from './lib/models.js';
+import { MODEL_TEMPLATES as TEMPLATES, MODELS_DIR, ROOT } from './lib/models.js';
 
-const TEMPLATES: Record<string, string> = { tfjs: 'scripts/templates/model', onnx: 'scripts/templates/model-onnx' };
 const engine = String(argv.engine ?? 'tfjs');
 
 const config = {

@@ -31,6 +31,9 @@ export interface ModelEntry {
 /** Files a model folder needs besides model.yaml to be built by the factory. */
 const REQUIRED_FILES = ['package.json', 'package-lock.json'];
 
+/** `npm run new-model -- <id> --engine <engine>` copies the folder of its engine. */
+export const MODEL_TEMPLATES: Readonly<Record<string, string>> = { tfjs: 'scripts/templates/model', onnx: 'scripts/templates/model-onnx' };
+
 /** Every model builds with this file unless its folder brings its own Dockerfile. */
 export const SHARED_DOCKERFILE = 'runtime/docker/model.Dockerfile';
 

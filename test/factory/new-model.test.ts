@@ -2,10 +2,9 @@
  * `npm run new-model` scaffolds a folder that the factory accepts as is: its
  * model.yaml validates, the generator lists it as a bake target, and its
  * handler compiles against the runtime. One scaffold of each engine's
- * template (tfjs, onnx). (Its image is built and run by the image tests once
- * a scaffolded folder is in models/.) The scaffolds go to a scratch folder
- * inside node_modules/.cache so module resolution still finds
- * @ruth-ai/model-runtime, as it does under models/.
+ * template (tfjs, onnx). That each scaffold also builds into an image that
+ * serves its own golden fixtures, hardened, is the image tests' part
+ * (test/images/scaffold-images.test.ts): this project has no image builds.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -13,24 +12,22 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, readModels } from '../../scripts/lib/models.js';
+import { SCAFFOLD_KINDS, SCAFFOLD_VERSION, newModel, scratchDir } from '../support/scaffold.js';
 
 const exec = promisify(execFile);
-const scratch = join(ROOT, 'node_modules/.cache', `new-model-test-${process.pid}`);
+const scratch = scratchDir('new-model-test');
 // bake names images under NAMESPACE (the image tests set it per engineer).
 const ns = process.env.NAMESPACE || 'ruth-ai';
-const KINDS = [
-  { engine: 'tfjs', id: 'scaffold-check', golden: 'test/golden/person-standing.json' },
-  { engine: 'onnx', id: 'scaffold-onnx-check', golden: 'test/golden/notice-sign.json' },
-] as const;
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-for (const { engine, id, golden } of KINDS) {
+for (const { engine, golden } of SCAFFOLD_KINDS) {
+  const id = `scaffold-${engine}-check`;
   describe(`new-model --engine ${engine}`, { timeout: 120_000 }, () => {
     const modelsDir = join(scratch, engine, 'models');
     // One scaffold that every test reads: each passes alone and in any order.
     beforeAll(async () => {
-      await exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', id, '--engine', engine, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
+      await newModel([id, '--engine', engine], modelsDir);
     }, 120_000);
 
     it('scaffolds a folder whose model.yaml validates and names the model', async () => {
@@ -41,7 +38,7 @@ for (const { engine, id, golden } of KINDS) {
       expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/model.schema.json');
       expect(yaml).toContain(`engine: ${engine}`);
       const [model] = await readModels(modelsDir);
-      expect(model).toMatchObject({ id, version: '0.1.0' });
+      expect(model).toMatchObject({ id, version: SCAFFOLD_VERSION });
       const lock = JSON.parse(readFileSync(join(modelsDir, id, 'package-lock.json'), 'utf8')) as { name: string; packages: Record<string, { name?: string }> };
       expect(lock.name).toBe(`@ruth-ai/model-${id}`);
       expect(lock.packages[''].name).toBe(`@ruth-ai/model-${id}`);
@@ -53,7 +50,7 @@ for (const { engine, id, golden } of KINDS) {
       const { stdout } = await exec('docker', ['buildx', 'bake', '-f', 'docker-bake.hcl', '-f', out, '--print', `model-${id}`], { cwd: ROOT });
       const printed = JSON.parse(stdout) as { target: Record<string, { tags: string[]; contexts: Record<string, string> }> };
       expect(printed.target[`model-${id}`]).toMatchObject({
-        tags: [`${ns}/${id}:0.1.0`, `${ns}/${id}:latest`],
+        tags: [`${ns}/${id}:${SCAFFOLD_VERSION}`, `${ns}/${id}:latest`],
         contexts: { runtime: 'target:runtime', sdk: 'target:runtime-sdk' },
       });
     });
@@ -64,7 +61,7 @@ for (const { engine, id, golden } of KINDS) {
     });
 
     it('refuses an id that is not a valid model_id, a folder that exists, or an unknown engine', async () => {
-      const scaffold = (...args: string[]) => exec('npx', ['--no-install', 'tsx', 'scripts/new-model.ts', ...args, '--models-dir', modelsDir, '--no-install', '--no-generate'], { cwd: ROOT });
+      const scaffold = (...args: string[]) => newModel(args, modelsDir);
       await expect(scaffold('Bad_ID', '--engine', engine)).rejects.toMatchObject({ stderr: expect.stringContaining('expected a model id like') });
       await expect(scaffold(id, '--engine', engine)).rejects.toMatchObject({ stderr: expect.stringContaining('not to exist') });
       await expect(scaffold(`${id}-2`, '--engine', 'pytorch')).rejects.toMatchObject({ stderr: expect.stringContaining('expected --engine tfjs or onnx') });
