@@ -42,10 +42,16 @@ export interface DetectOptions {
   mergeIou: number;
   /** At most this many places get a zoomed, turned look (zoom.ts). */
   zoomRegions: number;
+  /** At most this many when no pass found anybody: a scene with nobody costs no more than one with people. */
+  zoomRegionsNobody: number;
   /** The decision's constants (fall-decision.ts). */
   rule: FallRule;
   /** "views": the whole window is also read turned by each of these angles (degrees clockwise). */
   views: number[];
+  /** A view at an angle that is not a quarter turn is shrunk to fit this side (turn-view.ts). */
+  slantedViewSide: number;
+  /** Person score floor for a pose read in such a slanted view. */
+  slantedMinScore: number;
   /** Where a fixed camera's scene moves, for an upright look closer (moving-people.ts). */
   moving?: MovingPlaces;
 }
@@ -72,38 +78,49 @@ export async function detectPeople(input: Uint8Array, stride: number, win: Windo
     all = all.concat(moving.people);
     passes += moving.passes;
   }
-  if (opts.rotation === 'views') {
-    const slots = [...raw];
-    for (const angle of opts.views) {
-      const view = turnedView(input, stride, win, angle, stride);
-      const poses = decodePoses(await run(view.image, view.width, view.height), view.width, view.height).map((p) => poseToInput(p, view, angle));
-      slots.push(...poses);
-      all = all.concat(toPeople(poses, `turn${angle}`, opts.minScore, opts.rule));
-      passes++;
-    }
-    const zoomed = await zoomIn(input, stride, zoomHints(slots, all, opts.zoomRegions), run, opts);
-    return { people: mergePeople(all.concat(zoomed.people), opts.mergeIou), passes: passes + zoomed.passes };
-  }
   if (opts.rotation === 'regions') {
-    const zoomed = await zoomIn(input, stride, regionHints(raw, candidates, opts), run, opts);
+    const zoomed = await zoomIn(input, stride, regionHints(raw, candidates, zoomBudget(all, opts), opts), run, opts);
     return { people: mergePeople(all.concat(zoomed.people), opts.mergeIou), passes: passes + zoomed.passes };
   }
-  if (needsTurn(candidates, opts) || (opts.rotation === 'auto' && raw.some(lyingHint))) {
-    const turned = new Int32Array(image.length);
-    const slots = [...raw];
-    for (const turn of ['cw', 'ccw'] as const) {
-      rotateImage(image, win.w, win.h, turn, turned);
-      // The turned image is h wide and w high.
-      const poses = decodePoses(await run(turned, win.h, win.w), win.h, win.w).map((p) => back(unturnPose(p, win.w, win.h, turn)));
-      slots.push(...poses);
-      all = all.concat(toPeople(poses, turn, opts.minScore, opts.rule));
-      passes++;
-    }
-    const zoomed = await zoomIn(input, stride, zoomHints(slots, all, opts.zoomRegions), run, opts);
-    all = all.concat(zoomed.people);
-    passes += zoomed.passes;
+  const angles = turnAngles(candidates, raw, opts);
+  if (angles.length === 0) return { people: mergePeople(all, opts.mergeIou), passes };
+  // The whole window read turned by each angle; then a zoomed look at the wide boxes no view could read.
+  const slots = [...raw];
+  for (const angle of angles) {
+    const slanted = angle % 90 !== 0;
+    const side = slanted ? opts.slantedViewSide : stride;
+    const view = turnedView(input, stride, win, angle, side);
+    const poses = decodePoses(await run(view.image, view.width, view.height), view.width, view.height).map((p) => poseToInput(p, view, angle));
+    slots.push(...poses);
+    // Turned to a slant, an animal or a pattern reads as a weak person more often than upright.
+    all = all.concat(toPeople(poses, `turn${angle}`, slanted ? Math.max(opts.minScore, opts.slantedMinScore) : opts.minScore, opts.rule));
+    passes++;
   }
-  return { people: mergePeople(all, opts.mergeIou), passes };
+  const zoomed = await zoomIn(input, stride, zoomHints(slots, all, zoomBudget(all, opts)), run, opts);
+  return { people: mergePeople(all.concat(zoomed.people), opts.mergeIou), passes: passes + zoomed.passes };
+}
+
+/**
+ * The angles the whole window is read at besides upright: every one of
+ * `views` ("views"), both quarter turns ("always", and "auto" when the
+ * upright pass leaves doubt), none ("never").
+ */
+function turnAngles(candidates: Person[], raw: Pose[], opts: DetectOptions): number[] {
+  if (opts.rotation === 'views') return opts.views;
+  const quarters = [90, -90];
+  if (opts.rotation === 'always') return quarters;
+  if (opts.rotation === 'auto' && (doubtful(candidates, opts) || raw.some(lyingHint))) return quarters;
+  return [];
+}
+
+/**
+ * How many places get a zoomed look. A frame where no pass found anybody
+ * (a scene with nobody, or one lying person no pass could read) fills its
+ * slots with weak boxes that look like places to look closer; fewer looks
+ * there keep such a frame from costing more than one with people in it.
+ */
+function zoomBudget(found: Person[], opts: DetectOptions): number {
+  return found.length === 0 ? Math.min(opts.zoomRegions, opts.zoomRegionsNobody) : opts.zoomRegions;
 }
 
 /**
@@ -126,14 +143,14 @@ function zoomHints(slots: Pose[], found: Person[], max: number): Pose[] {
  * Where to look closer without turning the whole frame: the upright pass's
  * slots that may be a person lying down (a wide box, whatever its score, or
  * a candidate that is not a clear upright person), strongest first, one per
- * place, none on a clear upright person, at most `zoomRegions`.
+ * place, none on a clear upright person, at most `max`.
  */
-function regionHints(slots: Pose[], candidates: Person[], opts: DetectOptions): Pose[] {
+function regionHints(slots: Pose[], candidates: Person[], max: number, opts: DetectOptions): Pose[] {
   const clear = candidates.filter((p) => isClearlyUpright(p, opts));
   const doubtful = candidates.filter((c) => !clear.includes(c)).map((c) => c.pose);
   const hints: Pose[] = [];
   for (const s of [...new Set([...slots.filter(lyingHint), ...doubtful])].sort((a, b) => b.score - a.score)) {
-    if (hints.length >= opts.zoomRegions) break;
+    if (hints.length >= max) break;
     if (clear.some((u) => overlap(s.box, personBox(u)) > 0.5) || hints.some((h) => overlap(s.box, h.box) > 0.5)) continue;
     hints.push(s);
   }
@@ -201,8 +218,8 @@ const WIDE_ASPECT = 1.4;
 /** In 256-input pixels: about 5% of the frame width. */
 const WIDE_MIN_PX = 12;
 
-function needsTurn(candidates: Person[], opts: DetectOptions): boolean {
-  if (opts.rotation !== 'auto') return opts.rotation === 'always';
+/** "auto": a candidate that is neither a clear upright person nor a weak echo of one. */
+function doubtful(candidates: Person[], opts: DetectOptions): boolean {
   const clearlyUpright = candidates.filter((p) => isClearlyUpright(p, opts));
   return candidates.some((c) => {
     if (clearlyUpright.includes(c)) return false;

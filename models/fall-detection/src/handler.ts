@@ -38,7 +38,9 @@ function round(v: number, digits = 4): number {
 
 function toDetection(p: Person, g: FrameGeometry, s: Settings): Detection {
   // A weak read (an animal, a textured patch seen turned) may be reported as a person, never as a fall.
-  const fall = !p.fall.uncertain && p.fall.fallScore >= s.fallThreshold && p.pose.score >= s.fallMinConfidence;
+  // A zoomed read enlarges whatever lies in its square (an animal close up reads as a person): a higher floor.
+  const floor = p.pass.endsWith('-zoom') ? s.zoomFallMinConfidence : s.fallMinConfidence;
+  const fall = !p.fall.uncertain && p.fall.fallScore >= s.fallThreshold && p.pose.score >= floor;
   return {
     class_id: fall ? CLASS_FALL : CLASS_PERSON,
     class_name: fall ? 'fall' : 'person',
@@ -88,8 +90,11 @@ export default defineModel<State>({
       probeScore: settings.probeScore,
       rotation: settings.rotation,
       views: settings.views,
+      slantedViewSide: settings.slantedViewSide,
+      slantedMinScore: settings.slantedMinScore,
       mergeIou: settings.mergeIou,
       zoomRegions: settings.zoomRegions,
+      zoomRegionsNobody: settings.zoomRegionsNobody,
       rule: settings.rule,
       moving: settings.motionRegions > 0 && moved.length > 0
         ? { boxes: moved.map((b) => frameBoxToInput(b, g)), crop: frameCropper(frame, g), scale: g.scaleX, size: state.size, maxRegions: settings.motionRegions }

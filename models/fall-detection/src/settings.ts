@@ -7,7 +7,8 @@
  *   - nms_iou_threshold: box IoU above which two poses (e.g. from the upright
  *     and a turned pass) are one person;
  *   - fall_threshold (parameters): fall_score at or above which a person is `fall`;
- *   - fall_min_confidence (parameters): the person score below which nobody is `fall`;
+ *   - fall_min_confidence, zoom_fall_min_confidence (parameters): the person
+ *     score below which nobody is `fall` (for a read on a zoomed crop: the second);
  *   - rotation (parameters): "regions" (turned crops of the places the
  *     upright pass marks as maybe lying), or the whole-frame quarter turns:
  *     "auto" (on doubt), "always", "never";
@@ -16,9 +17,13 @@
  *   - trunk_angle_ramp, leg_angle_ramp, wide_aspect_ramp, head_above_hips_ramp,
  *     bent_over_weight, hidden_legs, cue_weight, min_keypoints (parameters):
  *     the fall decision's constants (fall-decision.ts FallRule);
+ *   - views, slanted_view_side, slanted_view_min_confidence (parameters): the
+ *     angles "views" reads the whole window at, the side a slanted view is
+ *     shrunk to fit, and the person score floor for what a slanted view reads;
  *   - zoom_regions (parameters): how many places get a zoomed, turned look
  *     ("regions"; after the turned passes for "auto" and "always"; 0 turns
- *     it off).
+ *     it off); zoom_regions_nobody_found: at most this many when no pass
+ *     found anybody.
  *   - motion_regions, motion_threshold, motion_learn_rate (parameters): how
  *     many moving places of a fixed camera's scene get an upright look closer,
  *     cut from the full-resolution frame (0 turns it off), the brightness
@@ -37,12 +42,20 @@ export interface Settings {
   fallThreshold: number;
   /** A person read with a lower score is never called `fall`. */
   fallMinConfidence: number;
+  /** The same floor for people read on a zoomed crop. */
+  zoomFallMinConfidence: number;
   rotation: RotationPolicy;
   /** "views": the angles the whole window is also read at. */
   views: number[];
+  /** A slanted view is shrunk to fit this side (a multiple of 32). */
+  slantedViewSide: number;
+  /** Person score floor for a person read in a slanted view. */
+  slantedMinScore: number;
   probeScore: number;
   mergeIou: number;
   zoomRegions: number;
+  /** Zoomed looks when no pass found anybody (detect-people.ts zoomBudget). */
+  zoomRegionsNobody: number;
   /** Upright looks closer at moving places per frame (moving-people.ts); 0: off. */
   motionRegions: number;
   motion: MotionOptions;
@@ -90,6 +103,16 @@ function angles(config: Readonly<MergedConfig>, name: string): number[] {
   return value as number[];
 }
 
+/** A MoveNet input side: a multiple of 32 in [64, 512]. */
+function side(config: Readonly<MergedConfig>, name: string): number {
+  const value = config[name];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value % 32 !== 0 || value < 64 || value > 512) {
+    const why = value === undefined || value === null ? 'is missing (model.yaml parameters should set it)' : `must be a multiple of 32 in [64, 512], got ${JSON.stringify(value)}`;
+    throw new RuntimeError('INVALID_CONFIG', `config.${name} ${why}`);
+  }
+  return value;
+}
+
 /** The decision's constants (fall-decision.ts FallRule). */
 function readRule(config: Readonly<MergedConfig>): FallRule {
   const cueWeight = unit(config, 'cue_weight');
@@ -116,12 +139,16 @@ export function readSettings(config: Readonly<MergedConfig>): Settings {
     personThreshold: unit(config, 'confidence_threshold'),
     fallThreshold: unit(config, 'fall_threshold'),
     fallMinConfidence: unit(config, 'fall_min_confidence'),
+    zoomFallMinConfidence: unit(config, 'zoom_fall_min_confidence'),
     rotation,
     views: angles(config, 'views'),
+    slantedViewSide: side(config, 'slanted_view_side'),
+    slantedMinScore: unit(config, 'slanted_view_min_confidence'),
     probeScore: unit(config, 'probe_score'),
     mergeIou: unit(config, 'nms_iou_threshold'),
     // Each region costs two small passes; 18 is every slot of the three passes.
     zoomRegions: count(config, 'zoom_regions', 18),
+    zoomRegionsNobody: count(config, 'zoom_regions_nobody_found', 18),
     motionRegions: count(config, 'motion_regions', 8),
     motion: { threshold: count(config, 'motion_threshold', 255), learnRate: unit(config, 'motion_learn_rate') },
     rule: readRule(config),

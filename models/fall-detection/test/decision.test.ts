@@ -60,6 +60,19 @@ describe('fall decision from body geometry', () => {
     expect(looksHorizontal(down)).toBe(true);
   });
 
+  it('calls a body lying slanted, 40° off the floor with the head up, a fall', () => {
+    // The standing body turned 50° about its hips: what the slanted views (rotation "views") read.
+    const t = (50 * Math.PI) / 180;
+    const slanted: Joints = Object.fromEntries(Object.entries(standing).map(([k, [x, y]]) => {
+      const [dx, dy] = [x - 50, y - 60];
+      return [k, [100 + dx * Math.cos(t) - dy * Math.sin(t), 100 + dx * Math.sin(t) + dy * Math.cos(t)]];
+    }));
+    const body = measureBody(pose(slanted));
+    expect(body.torsoAngle).toBeGreaterThan(45);
+    expect(body.torsoAngle).toBeLessThan(55);
+    expect(assessFall(body, RULE).fallScore).toBeGreaterThanOrEqual(0.6);
+  });
+
   it('keeps bending over well below the default fall threshold and sitting at 0', () => {
     expect(assessFall(measureBody(pose(bentOver)), RULE).fallScore).toBeLessThan(0.4);
     expect(assessFall(measureBody(pose(sitting)), RULE).fallScore).toBe(0);
@@ -141,13 +154,13 @@ describe('settings', () => {
   const base = defaultConfig(loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url))));
   it('reads model.yaml defaults and request overrides', () => {
     expect(readSettings(base)).toEqual({
-      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, rotation: 'regions', views: [90, -90, 45, -45, 135, -135], probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2,
+      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2, zoomRegionsNobody: 1,
       motionRegions: 4, motion: { threshold: 14, learnRate: 0.05 },
-      rule: { trunk: [40, 70], legs: [35, 65], wide: [0.8, 1.5], headLow: [0.6, 0.1], bentOver: 0.3, hiddenLegs: 0.8, cueWeight: 0.2, minKeypoints: 5 },
+      rule: { trunk: [20, 45], legs: [20, 45], wide: [0.8, 1.5], headLow: [0.6, 0.1], bentOver: 0.3, hiddenLegs: 0.8, cueWeight: 0.2, minKeypoints: 5 },
     });
     expect(readSettings({ ...base, trunk_angle_ramp: [30, 55] }).rule.trunk).toEqual([30, 55]);
     expect(readSettings({ ...base, fall_threshold: 0.8, rotation: 'never' })).toMatchObject({ fallThreshold: 0.8, rotation: 'never' });
-    for (const rotation of ['auto', 'always', 'views']) expect(readSettings({ ...base, rotation })).toMatchObject({ rotation });
+    for (const rotation of ['auto', 'always', 'regions']) expect(readSettings({ ...base, rotation })).toMatchObject({ rotation });
   });
   it('rejects bad or missing values with INVALID_CONFIG', () => {
     const cases: Record<string, unknown>[] = [
@@ -155,7 +168,7 @@ describe('settings', () => {
       { ...base, fall_threshold: undefined }, { ...base, rotation: undefined }, { ...base, nms_iou_threshold: null },
       { ...base, trunk_angle_ramp: [40, 40] }, { ...base, trunk_angle_ramp: [40] }, { ...base, leg_angle_ramp: ['a', 65] }, { ...base, cue_weight: 0.6 },
       { ...base, min_keypoints: 18 }, { ...base, head_above_hips_ramp: undefined },
-      { ...base, views: [0] }, { ...base, views: [45, 45] }, { ...base, views: [200] }, { ...base, views: 'all' }, { ...base, motion_regions: 9 }, { ...base, motion_learn_rate: 2 },
+      { ...base, views: [0] }, { ...base, views: [45, 45] }, { ...base, views: [200] }, { ...base, views: 'all' }, { ...base, slanted_view_side: 200 }, { ...base, slanted_view_side: 32 }, { ...base, motion_regions: 9 }, { ...base, motion_learn_rate: 2 },
     ];
     for (const bad of cases) {
       let caught: unknown;
