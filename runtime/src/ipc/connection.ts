@@ -12,15 +12,26 @@
  *    those drain, so a caller that never reads cannot grow the server;
  *  - idle for idleTimeoutMs: closed quietly; stuck writing to a caller that
  *    reads nothing for that long: dropped.
+ *
+ * The request whose answer is next to go out, with nothing buffered before
+ * it, is offered to the handler with a reply target: the worker that runs it
+ * may write the answer to this socket itself (pool/reply-lease.ts), sparing
+ * the caller a thread hop. Its slot stays first until the pool reports back,
+ * so nothing else is written meanwhile, and the socket is never closed (its
+ * descriptor freed for reuse) before the worker's right to write is revoked.
  */
 import type { Socket } from 'node:net';
 import { RuntimeError } from '../errors/errors.js';
 import type { ConnectionLimits } from './connection-limits.js';
+import type { ReplyTarget } from '../pool/reply-lease.js';
 import { MessageDecoder, encodeMessage } from './message-codec.js';
 
 export interface MessageHandler {
-  /** Returns the response JSON text for one request body. Must not reject. */
-  onMessage(body: Buffer): string | Promise<string>;
+  /**
+   * Returns the response JSON text for one request body. Must not reject.
+   * `target`: the answer may be written by a worker itself (see above).
+   */
+  onMessage(body: Buffer, target?: ReplyTarget): string | Promise<string>;
   /** Returns the response JSON text for a framing error (EMPTY_REQUEST, REQUEST_TOO_LARGE, READ_TIMEOUT...). */
   onDecodeError(error: RuntimeError): string;
 }
@@ -29,6 +40,14 @@ export interface MessageHandler {
 interface Slot {
   text: string | null;
   closeAfter: boolean;
+  /** Set when a worker was allowed to write this answer itself. */
+  target?: ReplyTarget;
+}
+
+/** The socket's stream internals this file relies on: its descriptor, and the step that closes it. */
+interface SocketInternals {
+  _handle?: { fd?: number } | null;
+  _destroy(err: Error | null, cb: (err: Error | null) => void): void;
 }
 
 export class Connection {
@@ -57,6 +76,14 @@ export class Connection {
     socket.on('end', () => this.end());
     socket.on('drain', () => this.#maybeResume());
     socket.setTimeout(limits.idleTimeoutMs, () => this.#onInactive());
+    // Every way a socket closes (ours, a read or write error inside Node)
+    // goes through _destroy: revoke the workers' right to write first.
+    const internals = socket as unknown as SocketInternals;
+    const close = internals._destroy;
+    internals._destroy = (err, cb) => {
+      for (const slot of this.#slots) slot.target?.revoke?.();
+      close.call(socket, err, cb);
+    };
     socket.on('close', () => {
       this.#closing = true;
       this.#stopReadTimer();
@@ -99,8 +126,10 @@ export class Connection {
         continue;
       }
       const slot: Slot = { text: null, closeAfter: false };
+      // First in line with nothing buffered: a worker's own write cannot overtake anything.
+      if (this.#slots.length === 0 && !this.#closing && this.#socket.writableLength === 0) slot.target = this.#replyTarget();
       this.#slots.push(slot);
-      const result = this.#handler.onMessage(item.body);
+      const result = this.#handler.onMessage(item.body, slot.target);
       if (typeof result === 'string') slot.text = result;
       else
         result.then((text) => {
@@ -112,6 +141,11 @@ export class Connection {
     if (this.#decoder.buffered > 0) this.#startReadTimer();
     else this.#stopReadTimer();
     this.#flush();
+  }
+
+  #replyTarget(): ReplyTarget | undefined {
+    const fd = (this.#socket as unknown as SocketInternals)._handle?.fd;
+    return typeof fd === 'number' && fd >= 0 ? { fd, revoke: null, written: null } : undefined;
   }
 
   /** Keeps the shared budget in step with this connection's partial bytes. */
@@ -178,9 +212,7 @@ export class Connection {
   #flush(): void {
     while (this.#slots.length > 0 && this.#slots[0]!.text !== null) {
       const slot = this.#slots.shift()!;
-      if (!this.#socket.destroyed) {
-        this.#socket.write(encodeMessage(slot.text!));
-      }
+      if (!this.#socket.destroyed) this.#write(slot);
       if (slot.closeAfter) {
         this.#slots.length = 0;
         this.#socket.end();
@@ -196,6 +228,15 @@ export class Connection {
       this.#maybeResume();
     }
     this.#notifyIdle();
+  }
+
+  /** Writes a slot's answer, or what its worker's own write left of it. */
+  #write(slot: Slot): void {
+    const written = slot.target?.written;
+    if (!written) this.#socket.write(encodeMessage(slot.text!));
+    // The worker died with the answer half written: the stream cannot be resynchronised.
+    else if (written.rest === null) this.#socket.destroy();
+    else if (written.rest.length > 0) this.#socket.write(written.rest);
   }
 
   #notifyIdle(): void {

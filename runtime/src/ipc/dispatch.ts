@@ -17,12 +17,16 @@ import { validateRequest } from './validate-request.js';
 import type { ServiceStatus, Stats } from '../health/stats.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { TaskResult } from '../pool/task.js';
+import type { ReplyTarget } from '../pool/reply-lease.js';
 import { runtimeVersion } from '../config/runtime-version.js';
 
 export interface InferenceRunner {
   readonly workers: number;
   readonly maxInFlight: number;
-  run(request: import('../api/wire.js').InferenceRequest): Promise<TaskResult> | TaskResult;
+  /** `reply`: the runner may have the answer written to the caller directly (pool/reply-lease.ts). */
+  run(request: import('../api/wire.js').InferenceRequest, reply?: { target: ReplyTarget; echo: Echo }): Promise<TaskResult> | TaskResult;
+  /** Counts answers workers wrote themselves but have not reported yet (before health and metrics are read). */
+  settleReports?(): void;
 }
 
 export class RequestRouter implements MessageHandler {
@@ -49,7 +53,7 @@ export class RequestRouter implements MessageHandler {
     return errorResponse(echoOf(null, this.#modelId), error.code, error.message);
   }
 
-  onMessage(body: Buffer): string | Promise<string> {
+  onMessage(body: Buffer, target?: ReplyTarget): string | Promise<string> {
     const started = performance.now();
     let parsed: Record<string, unknown> | null = null;
     try {
@@ -63,7 +67,7 @@ export class RequestRouter implements MessageHandler {
       }
       const echo = echoOf(parsed, this.#modelId);
       this.#stats.inFlight++;
-      const result = this.runner.run(request);
+      const result = this.runner.run(request, target ? { target, echo } : undefined);
       if (!(result instanceof Promise)) return this.#finish(echo, result, started);
       return result.then((r) => this.#finish(echo, r, started));
     } catch (err) {
@@ -105,6 +109,7 @@ export class RequestRouter implements MessageHandler {
 
   /** The Prometheus exposition, wrapped in the socket's JSON (docs/protocol.md). */
   async metrics(): Promise<Record<string, unknown>> {
+    this.runner?.settleReports?.();
     return { op: 'metrics', model_id: this.#modelId, content_type: this.#metrics.contentType, metrics: await this.#metrics.text(), error: null };
   }
 
@@ -114,6 +119,7 @@ export class RequestRouter implements MessageHandler {
   }
 
   health(): Record<string, unknown> {
+    this.runner?.settleReports?.();
     const { status, error } = this.condition();
     return {
       op: 'health',

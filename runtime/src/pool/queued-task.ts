@@ -1,5 +1,14 @@
 import type { InferenceRequest } from '../api/wire.js';
+import type { Echo } from '../ipc/response.js';
+import type { DirectReply, ReplyTarget } from './reply-lease.js';
 import type { TaskResult } from './task.js';
+
+/** A request whose worker may write its answer to the caller itself (reply-lease.ts). */
+export interface TaskReply {
+  target: ReplyTarget;
+  echo: Echo;
+  lease: DirectReply;
+}
 
 /** One admitted request, from admission until it is answered exactly once. */
 export interface QueuedTask {
@@ -12,4 +21,5 @@ export interface QueuedTask {
   slot: number;
   /** performance.now() at admission, for the queue-time metric; -1 once handed to a worker. */
   admittedAt: number;
+  reply?: TaskReply;
 }

@@ -8,6 +8,9 @@ import type { InferenceRequest } from '../api/wire.js';
 import type { ModelConfig } from '../config/model-config.js';
 import type { ErrorCode } from '../errors/codes.js';
 import type { StageTimes } from '../metrics/metrics.js';
+import type { Echo } from '../ipc/response.js';
+import type { MessagePort } from 'node:worker_threads';
+import type { DirectReply } from './reply-lease.js';
 
 /** `times`: the worker's stage times, for the metrics (absent for answers the pool gives itself). */
 export type TaskResult =
@@ -34,14 +37,34 @@ export interface WorkerSetup {
    * deadline passes.
    */
   current: SharedArrayBuffer;
+  /** The pool's answer leases (reply-lease.ts), shared by every worker. */
+  leases: SharedArrayBuffer;
+  /** Where results go: a port the main thread can also read synchronously (WorkerSlot.drain). */
+  results: MessagePort;
+}
+
+/** A request as handed to a worker; `reply`: it may write the answer itself (reply-lease.ts). */
+export interface WorkerTask {
+  seq: number;
+  request: InferenceRequest;
+  reply?: DirectReply & { echo: Echo };
+}
+
+/** A worker's result; `rest`: the framed answer's bytes its own write left unwritten. */
+export interface WorkerResult {
+  seq: number;
+  result: TaskResult;
+  rest?: Uint8Array;
 }
 
 /** Main -> worker. */
-export type ToWorker = { type: 'run'; base: number; tasks: { seq: number; request: InferenceRequest }[] } | { type: 'close' };
+export type ToWorker = { type: 'run'; base: number; tasks: WorkerTask[] } | { type: 'close' };
 
-/** Worker -> main. */
-export type FromWorker =
-  | { type: 'ready'; loadMs: number; warmupMs: number }
-  | { type: 'failed'; message: string }
-  /** `busyMs`: time the worker spent running these tasks (without the hand-off). */
-  | { type: 'results'; results: { seq: number; result: TaskResult }[]; busyMs: number };
+/** Worker -> main, on the thread's own port. */
+export type FromWorker = { type: 'ready'; loadMs: number; warmupMs: number } | { type: 'failed'; message: string };
+
+/** Worker -> main, on the results port. `busyMs`: time the worker spent running these tasks (without the hand-off). */
+export interface ResultsMessage {
+  results: WorkerResult[];
+  busyMs: number;
+}

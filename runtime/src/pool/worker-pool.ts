@@ -24,6 +24,12 @@
  *                               re-queued; a new thread loads the model
  *   replacement fails to load -> retried with backoff; health reports the slot
  *                               (problem()) until a thread is ready again
+ *
+ * A request may come with a reply target (its connection's socket): its
+ * worker then writes the answer to the caller itself, under a lease
+ * (reply-lease.ts). Before the pool answers such a request itself it settles
+ * the lease; a worker that already wrote wins: no TIMEOUT after a written
+ * answer, no re-run of an answered request after a crash.
  */
 import { fileURLToPath } from 'node:url';
 import type { InferenceRequest } from '../api/wire.js';
@@ -32,7 +38,9 @@ import { pinOnnxRuntime } from '../engines/onnx.js';
 import { StartupError } from '../errors/errors.js';
 import type { StageTimes } from '../metrics/metrics.js';
 import type { Problem } from '../health/condition.js';
+import type { Echo } from '../ipc/response.js';
 import type { QueuedTask } from './queued-task.js';
+import { ReplyLeases, type ReplyTarget, type WriteOutcome } from './reply-lease.js';
 import type { TaskResult } from './task.js';
 import { WorkerSlot, type SlotEvents } from './worker-slot.js';
 
@@ -78,6 +86,17 @@ const HOLD_MS = 2;
 export const RESTART_BACKOFF_MS = { first: 1000, max: 30_000 };
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
+/** Longest health or metrics wait for a worker to report an answer it wrote (it does so right after writing). */
+const REPORT_WAIT_MS = 100;
+/** Never notified: Atomics.wait on it is a short sleep. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+/** Reply leases (one per request in flight with a reply target); past this many, answers go through the main thread. */
+const MAX_LEASES = 4096;
+/**
+ * What the pool records for a request whose worker wrote the answer and died
+ * before reporting it: the caller has its answer; the outcome is unknown.
+ */
+const WRITTEN_UNREPORTED: TaskResult = Object.freeze({ ok: true, detections: '[]', metadata: 'null' });
 
 export class WorkerPool {
   readonly workers: number;
@@ -100,6 +119,9 @@ export class WorkerPool {
   /** Start-up is over: from now on a worker that cannot load is retried, not fatal. */
   #started = false;
   readonly #restartTimers = new Set<NodeJS.Timeout>();
+  readonly #leases: ReplyLeases;
+  /** Tasks in flight holding a reply lease. */
+  readonly #leased = new Set<QueuedTask>();
   #readyWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(options: WorkerPoolOptions) {
@@ -110,6 +132,7 @@ export class WorkerPool {
     this.maxInFlight = options.maxInFlight;
     this.#maxBatch = options.maxBatch ?? 16;
     this.#batchUnderMs = options.batchUnderMs ?? 2;
+    this.#leases = new ReplyLeases(Math.min(options.maxInFlight, MAX_LEASES));
     const events: SlotEvents = {
       ready: (slot, info) => {
         options.log('info', 'worker ready', { worker: slot.id, load_ms: info.loadMs, warmup_ms: info.warmupMs });
@@ -127,18 +150,18 @@ export class WorkerPool {
         const perTask = busyMs / results.length;
         this.#taskMs = this.#samples === 0 ? perTask : this.#taskMs * 0.9 + perTask * 0.1;
         this.#samples++;
-        for (const { seq, result } of results) {
+        for (const { seq, result, rest } of results) {
           if (result.times) options.metrics?.stages(result.times);
           const task = slot.assigned.get(seq);
           if (!task) continue;
           slot.assigned.delete(seq);
-          this.#finish(task, result);
+          this.#finish(task, result, rest);
         }
         this.#dispatch();
       },
       died: (slot, reason, running, others, wasReady) => this.#onDied(slot, reason, running, others, wasReady),
     };
-    const setup = { workerFile: WORKER_FILE, modelDir: options.modelDir, config: options.config, weights: options.weights, allowedRoots: options.allowedRoots, workers: options.workers };
+    const setup = { leases: this.#leases.words.buffer as SharedArrayBuffer, workerFile: WORKER_FILE, modelDir: options.modelDir, config: options.config, weights: options.weights, allowedRoots: options.allowedRoots, workers: options.workers };
     this.#slots = Array.from({ length: options.workers }, (_, i) => new WorkerSlot(i, setup, events));
     for (const slot of this.#slots) slot.start();
   }
@@ -163,8 +186,12 @@ export class WorkerPool {
     }
   }
 
-  /** Runs one validated request. Never rejects: every failure is a TaskResult with a code. */
-  run(request: InferenceRequest): Promise<TaskResult> | TaskResult {
+  /**
+   * Runs one validated request. Never rejects: every failure is a TaskResult
+   * with a code. With `reply`, its worker may write the answer to the caller
+   * itself; `reply.target.written` then says what is left to write.
+   */
+  run(request: InferenceRequest, reply?: { target: ReplyTarget; echo: Echo }): Promise<TaskResult> | TaskResult {
     if (this.#closing) return { ok: false, code: 'SHUTTING_DOWN', message: 'the worker pool is closing' };
     if (this.#inFlight >= this.maxInFlight) {
       return { ok: false, code: 'OVERLOADED', message: `${this.#inFlight} requests in flight, the limit is ${this.maxInFlight} (RUTH_MAX_IN_FLIGHT)` };
@@ -173,6 +200,12 @@ export class WorkerPool {
     this.#seq = this.#seq >= 0x7ffffffe ? 1 : this.#seq + 1;
     return new Promise<TaskResult>((resolve) => {
       const task: QueuedTask = { seq: this.#seq, request, resolve, done: false, slot: -1, timer: undefined as unknown as NodeJS.Timeout, admittedAt: performance.now() };
+      const lease = reply ? this.#leases.take(reply.target.fd) : null;
+      if (lease) {
+        task.reply = { target: reply!.target, echo: reply!.echo, lease };
+        this.#leased.add(task);
+        reply!.target.revoke = () => void this.#leases.settle(lease);
+      }
       task.timer = setTimeout(() => this.#onDeadline(task), this.#options.timeoutMs);
       this.#queue.push(task);
       // Wait for the rest of this event-loop turn: requests read together go together.
@@ -284,12 +317,41 @@ export class WorkerPool {
     }
   }
 
-  #finish(task: QueuedTask, result: TaskResult): void {
+  /** Answers a task once; `rest`: what its worker's own write left (with its result). */
+  #finish(task: QueuedTask, result: TaskResult, rest?: Uint8Array): void {
     if (task.done) return;
     task.done = true;
     clearTimeout(task.timer);
     this.#inFlight--;
+    if (task.reply) {
+      const { target, lease } = task.reply;
+      this.#leased.delete(task);
+      target.revoke = null;
+      const wrote = this.#leases.release(lease);
+      if (wrote) target.written = { rest: wrote.bytes >= wrote.total ? new Uint8Array(0) : (rest ?? null) };
+    }
     task.resolve(result);
+  }
+
+  /**
+   * Takes in every answer a worker has written itself but the event loop has
+   * not reported yet: health and metrics read after this never lag behind
+   * what a caller has already received.
+   */
+  settleReports(): void {
+    const until = performance.now() + REPORT_WAIT_MS;
+    for (;;) {
+      for (const slot of this.#slots) slot.drain();
+      const waiting = [...this.#leased].some((t) => this.#leases.answered(t.reply!.lease));
+      // Workers report right after writing: this waits microseconds, unless a thread lost its core.
+      if (!waiting || performance.now() > until) return;
+      Atomics.wait(PAUSE, 0, 0, 0.05);
+    }
+  }
+
+  /** Ends the worker's right to write this task's answer; what it wrote, if anything. */
+  #settle(task: QueuedTask): WriteOutcome | null {
+    return task.reply ? this.#leases.settle(task.reply.lease) : null;
   }
 
   /**
@@ -326,6 +388,11 @@ export class WorkerPool {
       task.timer = setTimeout(() => this.#onRunDeadline(task), Math.ceil(budget - ran));
       return;
     }
+    if (this.#settle(task)) {
+      // It finished and wrote its answer a moment ago: its result is on the way.
+      task.timer = setTimeout(() => this.#onRunDeadline(task), budget);
+      return;
+    }
     // Stuck on this very request: end the thread (after its current task when
     // that ends within the grace). What it has not started goes to other workers.
     slot.assigned.delete(task.seq);
@@ -338,6 +405,9 @@ export class WorkerPool {
 
   #onDied(slot: WorkerSlot, reason: string, running: QueuedTask | undefined, others: QueuedTask[], wasReady: boolean): void {
     this.#options.log('error', 'worker died', { worker: slot.id, reason, in_flight_on_worker: others.length + (running ? 1 : 0) });
+    // Answered by the thread before it died (its results not yet posted): never run again.
+    const answered = [running, ...others].filter((t): t is QueuedTask => t !== undefined && !t.done && this.#settle(t) !== null);
+    for (const t of answered) this.#finish(t, WRITTEN_UNREPORTED);
     if (running) this.#finish(running, { ok: false, code: 'WORKER_CRASHED', message: `the worker running this request died (${reason}); it has been replaced` });
     // Through no fault of their own: a new deadline from now.
     const requeue = others.filter((t) => !t.done);

@@ -10,15 +10,15 @@
  * slow one: for an idle worker, or at their deadline. A task is either
  * claimed by the thread or taken back, never both.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ModelConfig } from '../config/model-config.js';
-import type { FromWorker, TaskResult, ToWorker, WorkerSetup } from './task.js';
+import type { FromWorker, ResultsMessage, ToWorker, WorkerResult, WorkerSetup, WorkerTask } from './task.js';
 import type { QueuedTask } from './queued-task.js';
 
 export interface SlotEvents {
   ready(slot: WorkerSlot, info: { loadMs: number; warmupMs: number }): void;
   loadFailed(slot: WorkerSlot, message: string): void;
-  results(slot: WorkerSlot, results: { seq: number; result: TaskResult }[], busyMs: number): void;
+  results(slot: WorkerSlot, results: WorkerResult[], busyMs: number): void;
   /** The thread died: `running` was executing, `others` had not been answered. */
   died(slot: WorkerSlot, reason: string, running: QueuedTask | undefined, others: QueuedTask[], wasReady: boolean): void;
 }
@@ -31,6 +31,8 @@ export interface SlotSetup {
   allowedRoots: string[];
   /** The pool's slot count, told to each handler's load(). */
   workers: number;
+  /** The pool's reply leases (reply-lease.ts). */
+  leases: SharedArrayBuffer;
 }
 
 /** The claim word once the main thread has taken back the rest of the batch. */
@@ -45,12 +47,21 @@ function control(): { words: Int32Array; startedAt: Float64Array } {
   return { words: new Int32Array(buffer, 0, 2), startedAt: new Float64Array(buffer, 8, 1) };
 }
 
+/** What the thread gets of a task: with its reply lease when it may answer the caller itself. */
+function toWorker(t: QueuedTask): WorkerTask {
+  if (!t.reply) return { seq: t.seq, request: t.request };
+  const { lease, echo } = t.reply;
+  return { seq: t.seq, request: t.request, reply: { fd: lease.fd, lease: lease.lease, expect: lease.expect, echo } };
+}
+
 export class WorkerSlot {
   readonly id: number;
   ready = false;
   /** Tasks sent to this thread and not yet answered, by seq. */
   readonly assigned = new Map<number, QueuedTask>();
   #worker: Worker | null = null;
+  /** The thread's results port (main side); drain() reads it synchronously. */
+  #results: MessagePort | null = null;
   #control = control();
   /** The batch last sent, in order, and the claim word's value for its first task. */
   #batch: QueuedTask[] = [];
@@ -73,6 +84,7 @@ export class WorkerSlot {
     this.ready = false;
     this.#control = control();
     this.#batch = [];
+    const { port1, port2 } = new MessageChannel();
     const data: WorkerSetup = {
       modelDir: this.#setup.modelDir,
       config: this.#setup.config,
@@ -81,12 +93,15 @@ export class WorkerSlot {
       workerId: this.id,
       workers: this.#setup.workers,
       current: this.#control.words.buffer as SharedArrayBuffer,
+      leases: this.#setup.leases,
+      results: port2,
     };
-    const worker = new Worker(this.#setup.workerFile, { workerData: data });
+    const worker = new Worker(this.#setup.workerFile, { workerData: data, transferList: [port2] });
     this.#worker = worker;
+    this.#results = port1;
+    port1.on('message', (msg: ResultsMessage) => this.#events.results(this, msg.results, msg.busyMs));
     worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'results') this.#events.results(this, msg.results, msg.busyMs);
-      else if (msg.type === 'ready') {
+      if (msg.type === 'ready') {
         this.ready = true;
         this.lastError = null;
         this.failures = 0;
@@ -100,10 +115,14 @@ export class WorkerSlot {
     this.#exitReason = null;
     worker.on('error', (err) => (reason = `uncaught in worker: ${err.message}`));
     worker.on('exit', (code) => {
-      if (this.#worker !== worker) return;
-      this.#worker = null;
+      if (this.#worker !== worker) return port1.close();
       const wasReady = this.ready;
       this.ready = false;
+      // Results it posted before it died count first: those requests were answered.
+      this.drain();
+      port1.close();
+      this.#results = null;
+      this.#worker = null;
       if (this.#stopping) return;
       const seq = Atomics.load(this.#control.words, SEQ);
       const running = seq === 0 ? undefined : this.assigned.get(seq);
@@ -114,6 +133,16 @@ export class WorkerSlot {
       this.lastError ??= `died: ${this.#exitReason ?? reason} (exit code ${code})`;
       this.#events.died(this, `${this.#exitReason ?? reason} (exit code ${code})`, running, others, wasReady);
     });
+  }
+
+  /** Handles every result the thread has posted and the event loop has not delivered yet. */
+  drain(): void {
+    const port = this.#results;
+    if (!port) return;
+    for (let got = receiveMessageOnPort(port); got; got = receiveMessageOnPort(port)) {
+      const msg = got.message as ResultsMessage;
+      this.#events.results(this, msg.results, msg.busyMs);
+    }
   }
 
   /** When the last batch was sent (performance.now()). */
@@ -128,7 +157,7 @@ export class WorkerSlot {
     // finishing an old batch can never claim a task of the new one.
     const base = this.#base + this.#batch.length + 1 > 0x3fffffff ? 0 : this.#base + this.#batch.length + 1;
     Atomics.store(this.#control.words, CLAIM, base);
-    const msg: ToWorker = { type: 'run', base, tasks: tasks.map((t) => ({ seq: t.seq, request: t.request })) };
+    const msg: ToWorker = { type: 'run', base, tasks: tasks.map(toWorker) };
     this.#worker!.postMessage(msg);
     this.sentAt = performance.now();
     this.#base = base;

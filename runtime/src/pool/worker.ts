@@ -7,7 +7,10 @@
  * wake-up each way instead of one per request. Each task is claimed before it
  * starts (see worker-slot.ts): the main thread may have taken back the rest
  * of the batch for another worker. Results already done are posted before
- * the next task starts, so none waits behind a slow one.
+ * the next task starts, so none waits behind a slow one. A task that comes
+ * with a reply lease is answered straight to its caller's socket by this
+ * thread (reply-lease.ts); its result still goes to the main thread, which
+ * counts it and writes whatever this thread could not.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,8 +23,11 @@ import { readFrame } from '../frames/read-frame.js';
 import { jsonLogger } from '../log/logger.js';
 import { preprocess, syntheticInput } from '../preprocess/preprocess.js';
 import { releaseInput } from '../preprocess/tensor-pool.js';
+import { encodeMessage } from '../ipc/message-codec.js';
+import { errorResponse, successResponse } from '../ipc/response.js';
+import { MAX_DIRECT_BYTES, writeDirect } from './reply-lease.js';
 import { normaliseOutput } from './validate-output.js';
-import type { FromWorker, TaskResult, ToWorker, WorkerSetup } from './task.js';
+import type { FromWorker, ResultsMessage, TaskResult, ToWorker, WorkerResult, WorkerSetup, WorkerTask } from './task.js';
 import type { InferenceRequest } from '../api/wire.js';
 import type { StageTimes } from '../metrics/metrics.js';
 
@@ -32,8 +38,10 @@ const current = new Int32Array(setup.current, 0, 1);
 const claim = new Int32Array(setup.current, 4, 1);
 /** When the running task started (epoch ms), so the pool can end a worker only for its own running time. */
 const startedAt = new Float64Array(setup.current, 8, 1);
+const leases = new Int32Array(setup.leases);
 const workerId = setup.workerId;
 const post = (m: FromWorker): void => port.postMessage(m);
+const postResults = (m: ResultsMessage): void => setup.results.postMessage(m);
 
 // Structured clone drops the loaded config's freeze: freeze this thread's copy again.
 const config = deepFreeze(setup.config);
@@ -100,6 +108,22 @@ async function runOne(def: ModelDefinition, state: unknown, request: InferenceRe
   }
 }
 
+/**
+ * Writes the task's answer to its caller when it holds a lease. Returns null
+ * when nothing went out, else the bytes that did not fit (for the main
+ * thread to write; empty when all did).
+ */
+function answerDirectly(reply: NonNullable<WorkerTask['reply']>, result: TaskResult): Uint8Array | null {
+  const text = result.ok ? successResponse(reply.echo, result.detections, result.metadata) : errorResponse(reply.echo, result.code, result.message);
+  // UTF-8 takes at least a byte per character: too long already, skip the encoding.
+  if (text.length > MAX_DIRECT_BYTES) return null;
+  const framed = encodeMessage(text);
+  const bytes = writeDirect(leases, reply, framed);
+  if (bytes === 0) return null;
+  // A copy of just the rest: the framed bytes may share a pooled buffer.
+  return new Uint8Array(framed.subarray(bytes));
+}
+
 async function main(): Promise<void> {
   let model: { def: ModelDefinition; state: unknown };
   try {
@@ -109,13 +133,13 @@ async function main(): Promise<void> {
     return;
   }
   const { def, state } = model;
-  let outbox: { seq: number; result: TaskResult }[] = [];
+  let outbox: WorkerResult[] = [];
   let busyMs = 0;
   let flushScheduled = false;
   const flush = (): void => {
     flushScheduled = false;
     if (outbox.length === 0) return;
-    post({ type: 'results', results: outbox, busyMs });
+    postResults({ results: outbox, busyMs });
     outbox = [];
     busyMs = 0;
   };
@@ -141,10 +165,14 @@ async function main(): Promise<void> {
         Atomics.store(current, 0, task.seq);
         const started = performance.now();
         const result = await runOne(def, state, task.request);
+        // Still marked running: if this thread dies right after writing, the pool knows the task was answered (its lease says so).
+        const rest = task.reply ? answerDirectly(task.reply, result) : null;
         busyMs += performance.now() - started;
         Atomics.store(current, 0, 0);
-        outbox.push({ seq: task.seq, result });
-        if (!flushScheduled) {
+        outbox.push(rest?.length ? { seq: task.seq, result, rest } : { seq: task.seq, result });
+        // Answered already: report it at once, so health and metrics count it by the time the caller could ask.
+        if (rest) flush();
+        else if (!flushScheduled) {
           flushScheduled = true;
           setImmediate(flush);
         }
