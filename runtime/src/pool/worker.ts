@@ -165,9 +165,10 @@ async function main(): Promise<void> {
         Atomics.store(current, 0, task.seq);
         const started = performance.now();
         const result = await runOne(def, state, task.request);
+        // The task's own cost (it decides batching), without the answer's write: that wakes the caller, whose time it is.
+        busyMs += performance.now() - started;
         // Still marked running: if this thread dies right after writing, the pool knows the task was answered (its lease says so).
         const rest = task.reply ? answerDirectly(task.reply, result) : null;
-        busyMs += performance.now() - started;
         Atomics.store(current, 0, 0);
         outbox.push(rest?.length ? { seq: task.seq, result, rest } : { seq: task.seq, result });
         // Answered already: report it at once, so health and metrics count it by the time the caller could ask.
