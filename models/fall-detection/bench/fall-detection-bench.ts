@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     '',
     table(rows),
     '',
-    'With the default `rotation: "regions"`, each place the upright pass marks as maybe lying (a box wider than tall in any of MoveNet\'s six slots, or a weak or tilted skeleton; up to `zoom_regions`) costs two small 128×128 passes (about a third of a full pass each), two more when the read reaches the cut\'s edge: see the "person lying" rows. A frame where the upright pass marks no such place costs that one pass.',
+    'With the default `rotation: "views"`, every frame costs 5 full passes (upright, ±90°, and ±135° on a 256×256 canvas) whoever is in it; then each wide slot box no view explained (up to `zoom_regions`, one when no pass found anybody) costs two small 128×128 passes (about a third of a full pass each), two more when the read reaches the cut\'s edge: see the "person lying" rows.',
   ].join('\n');
   writeSection(REPORT, 'fall-detection-bench', body);
   process.stdout.write(`${body}\n`);
