@@ -13,15 +13,18 @@
  * model folder.
  */
 import type { ErrorObject } from 'ajv';
-import yaml from 'js-yaml';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
-import { parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { ModelConfig } from './model-config.js';
 import { modelValidator } from './model-schema.js';
 import { YamlLocator, formatPath, pointerToPath, type PathSegment } from './yaml-locate.js';
+import { lazyRequire } from '../lazy-require.js';
+
+// Loaded when a model.yaml is read, not when the runtime is imported (lazy-require.ts).
+const jsYaml = lazyRequire<typeof import('js-yaml')>('js-yaml');
+const yamlModule = lazyRequire<typeof import('yaml')>('yaml');
 
 function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
   let v: unknown = data;
@@ -80,7 +83,7 @@ export const MAX_YAML_ALIASES = 100;
  * with a cap, so it is the guard.
  */
 function checkAliases(file: string, text: string): void {
-  const doc = parseDocument(text, { strict: false, uniqueKeys: false });
+  const doc = yamlModule().parseDocument(text, { strict: false, uniqueKeys: false });
   if (doc.errors.length > 0) return; // js-yaml reports syntax errors with their line
   try {
     doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
@@ -93,7 +96,7 @@ function parseYaml(file: string, text: string): Record<string, unknown> {
   checkAliases(file, text);
   let data: unknown;
   try {
-    data = yaml.load(text, { filename: file });
+    data = jsYaml().load(text, { filename: file });
   } catch (err) {
     const e = err as { reason?: string; mark?: { line: number }; message: string };
     throw new ConfigError(file, [{ path: '', line: e.mark ? e.mark.line + 1 : undefined, message: `is not valid YAML: ${e.reason ?? e.message}` }], { cause: err });

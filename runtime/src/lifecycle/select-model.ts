@@ -2,12 +2,14 @@
  * Start-up step 1: discover the model folders and pick the one to serve,
  * refusing clearly when none is usable or when it needs hardware we lack.
  */
-import semver from 'semver';
 import type { ModelConfig } from '../config/model-config.js';
 import { discoverModels } from '../config/discover.js';
 import { StartupError } from '../errors/errors.js';
 import type { Logger } from '../log/logger.js';
 import { runtimeVersion } from '../config/runtime-version.js';
+import { lazyRequire } from '../lazy-require.js';
+
+const semver = lazyRequire<typeof import('semver')>('semver');
 
 export function selectModel(modelsDir: string, wanted: string | undefined, log: Logger): { dir: string; config: ModelConfig } {
   const found = discoverModels(modelsDir, { only: wanted });
@@ -29,7 +31,7 @@ export function selectModel(modelsDir: string, wanted: string | undefined, log: 
     throw new StartupError('GPU_REQUIRED', `model ${config.model_id} requires a GPU (resource_requirements.gpu_required: true, cpu_fallback_allowed: false) and this runtime has none`);
   }
   const version = runtimeVersion();
-  if (!semver.satisfies(version, config.runtime, { includePrerelease: true })) {
+  if (!semver().satisfies(version, config.runtime, { includePrerelease: true })) {
     throw new StartupError('RUNTIME_MISMATCH', `model ${config.model_id} needs runtime ${JSON.stringify(config.runtime)} but this is ${version}`);
   }
   return model;

@@ -1,9 +1,12 @@
 /**
  * `ruth-model serve`, steps in order:
  *   1. discover and validate the model (select-model.ts);
- *   2. verify each weight's sha256;
+ *   2. start the worker threads and check each weight's sha256, together:
+ *      the threads boot and import the handler meanwhile, and load the model
+ *      only once every weight has passed (pool/worker.ts);
  *   3. bind the socket early: `health` answers `loading`, inference NOT_READY;
- *   4. start the worker pool: load + warm up in every worker;
+ *   4. wait until every worker has loaded and warmed up; a weight that fails
+ *      its check, or a load that fails, fails the start;
  *   5. mark ready and log the one ready line;
  *   6. on stop: drain (see stop()).
  */
@@ -20,6 +23,7 @@ import { Metrics } from '../metrics/metrics.js';
 import { WorkerPool } from '../pool/worker-pool.js';
 import type { Logger } from '../log/logger.js';
 import type { ServeOptions } from '../config/serve-options.js';
+import type { ModelConfig } from '../config/model-config.js';
 import { selectModel } from './select-model.js';
 import { RequestRouter } from '../ipc/dispatch.js';
 import { runtimeVersion } from '../config/runtime-version.js';
@@ -37,7 +41,9 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions, log: Logger, signal?: AbortSignal): Promise<RunningServer> {
   const startedAt = performance.now();
   const { dir, config } = selectModel(options.modelsDir, options.modelId, log);
-  const weights = await verifyWeights(config, dir);
+  const weights = verifyWeights(config, dir);
+  // Awaited with the workers below; until then a failure must not count as unhandled.
+  weights.catch(() => undefined);
 
   const workers = options.workers ?? config.workers ?? os.availableParallelism();
   // A floor of 512: hundreds of concurrent one-shot callers must be queued, not refused, even on 2 cores.
@@ -47,36 +53,7 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
     { modelId: config.model_id, modelVersion: config.model_version, runtimeVersion: runtimeVersion(), engine: config.engine },
     options.metricsMaxCameras,
   );
-  // First, so a port already taken fails start-up before anything else is bound.
-  const scrape = options.metricsPort === undefined ? null : await startMetricsEndpoint(metrics, options.metricsPort);
-  const router = new RequestRouter(config, stats, metrics);
-  const server = new IpcServer({
-    socketPath: socketPathFor(options.socketDir, config.model_id),
-    handler: router,
-    limits: {
-      maxRequestBytes: options.maxRequestBytes,
-      readTimeoutMs: options.readTimeoutMs,
-      idleTimeoutMs: options.idleTimeoutMs,
-      maxPending: MAX_PENDING_PER_CONNECTION,
-      maxUnreadBytes: MAX_UNREAD_BYTES_PER_CONNECTION,
-      budget: new ByteBudget(options.maxBufferedBytes),
-    },
-    maxConnections: options.maxConnections,
-    onRefused: (refused) => {
-      stats.refusedConnections = refused;
-      // The first refusal, then one line per 100: a flood must not flood the log.
-      if (refused === 1 || refused % 100 === 0) log('warn', 'connection refused: limit reached', { max_connections: options.maxConnections, refused_total: refused });
-    },
-    mode: options.socketMode,
-    group: options.socketGroup,
-  });
-  stats.openConnections = () => server.connections;
-  await server.listen();
-  const heartbeat = new Heartbeat(options.heartbeatDir, config.model_id, stats, () => router.condition().status, log);
-  router.problemSources.push(() => heartbeat.problem());
-  await heartbeat.start();
-  log('info', 'loading', { model_id: config.model_id, socket: server.socketPath, workers, max_in_flight: maxInFlight, metrics_port: options.metricsPort ?? null });
-
+  // The threads first: their boot is most of the start, and the rest happens meanwhile.
   const pool = new WorkerPool({
     modelDir: dir,
     config,
@@ -89,6 +66,20 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
     metrics,
   });
   metrics.watchPool({ inFlight: () => pool.inFlight, queued: () => pool.queued });
+  // Until the socket is bound, a failure closes what started: the threads, the metrics port.
+  let scrape: Awaited<ReturnType<typeof startMetricsEndpoint>> | null = null;
+  let bound: { router: RequestRouter; server: IpcServer; heartbeat: Heartbeat };
+  try {
+    // Before the socket, so a port already taken fails start-up before the socket is bound.
+    scrape = options.metricsPort === undefined ? null : await startMetricsEndpoint(metrics, options.metricsPort);
+    bound = await bindSocket(options, config, stats, metrics, log);
+  } catch (err) {
+    await pool.close();
+    scrape?.close();
+    throw err;
+  }
+  const { router, server, heartbeat } = bound;
+  log('info', 'loading', { model_id: config.model_id, socket: server.socketPath, workers, max_in_flight: maxInFlight, metrics_port: options.metricsPort ?? null });
   router.problemSources.push(() => pool.problem());
 
   let stopping: Promise<{ drained: boolean }> | null = null;
@@ -121,7 +112,7 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
 
   try {
     await new Promise<void>((resolve, reject) => {
-      pool.ready(options.loadTimeoutMs).then(resolve, reject);
+      Promise.all([weights, pool.ready(options.loadTimeoutMs)]).then(() => resolve(), reject);
       if (signal?.aborted) reject(new StartupError('STOPPED_WHILE_LOADING', 'stopped while loading'));
       signal?.addEventListener('abort', () => reject(new StartupError('STOPPED_WHILE_LOADING', 'stopped while loading')), { once: true });
     });
@@ -141,4 +132,35 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
     startup_ms: Math.round(performance.now() - startedAt),
   });
   return { modelId: config.model_id, socketPath: server.socketPath, router, heartbeatFile: heartbeat.file, stop };
+}
+
+/** Step 3: the socket, listening, and the heartbeat file; health answers `loading` until the pool is ready. */
+async function bindSocket(options: ServeOptions, config: ModelConfig, stats: Stats, metrics: Metrics, log: Logger): Promise<{ router: RequestRouter; server: IpcServer; heartbeat: Heartbeat }> {
+  const router = new RequestRouter(config, stats, metrics);
+  const server = new IpcServer({
+    socketPath: socketPathFor(options.socketDir, config.model_id),
+    handler: router,
+    limits: {
+      maxRequestBytes: options.maxRequestBytes,
+      readTimeoutMs: options.readTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs,
+      maxPending: MAX_PENDING_PER_CONNECTION,
+      maxUnreadBytes: MAX_UNREAD_BYTES_PER_CONNECTION,
+      budget: new ByteBudget(options.maxBufferedBytes),
+    },
+    maxConnections: options.maxConnections,
+    onRefused: (refused) => {
+      stats.refusedConnections = refused;
+      // The first refusal, then one line per 100: a flood must not flood the log.
+      if (refused === 1 || refused % 100 === 0) log('warn', 'connection refused: limit reached', { max_connections: options.maxConnections, refused_total: refused });
+    },
+    mode: options.socketMode,
+    group: options.socketGroup,
+  });
+  stats.openConnections = () => server.connections;
+  await server.listen();
+  const heartbeat = new Heartbeat(options.heartbeatDir, config.model_id, stats, () => router.condition().status, log);
+  router.problemSources.push(() => heartbeat.problem());
+  await heartbeat.start();
+  return { router, server, heartbeat };
 }

@@ -10,9 +10,14 @@
  * request costs a few adds, whatever the scrape rate; prom-client still
  * formats the exposition.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
+import { lazyRequire } from '../lazy-require.js';
 import { CheapHistogram } from './cheap-histogram.js';
 import type { ErrorCode } from '../errors/codes.js';
+
+// Loaded when a server makes its metrics: the worker threads, which import
+// this module through the runtime's entry, never do (lazy-require.ts).
+const promClient = lazyRequire<typeof import('prom-client')>('prom-client');
 
 /** Seconds: 50 µs (a no-op's round trip) up to 10 s (a request_timeout_ms). */
 const BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -47,7 +52,7 @@ function tally(counter: Counter, value: number): void {
 }
 
 export class Metrics {
-  readonly registry = new Registry();
+  readonly registry: Registry = new (promClient().Registry)();
   #success = 0;
   readonly #failures = new Map<string, number>();
   readonly #queue: CheapHistogram;
@@ -65,6 +70,7 @@ export class Metrics {
 
   constructor(identity: MetricsIdentity, maxCameras = DEFAULT_MAX_CAMERAS) {
     this.#maxCameras = maxCameras;
+    const { Counter, Gauge } = promClient();
     const registers = [this.registry];
     const self = this;
     const info = new Gauge({

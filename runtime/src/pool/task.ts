@@ -21,8 +21,6 @@ export type TaskResult =
 export interface WorkerSetup {
   modelDir: string;
   config: ModelConfig;
-  /** Absolute, sha256-verified weight paths. */
-  weights: string[];
   allowedRoots: string[];
   /** 0-based slot index; a replacement worker keeps its slot's id. */
   workerId: number;
@@ -57,8 +55,15 @@ export interface WorkerResult {
   rest?: Uint8Array;
 }
 
-/** Main -> worker. */
-export type ToWorker = { type: 'run'; base: number; tasks: WorkerTask[] } | { type: 'close' };
+/**
+ * Main -> worker. `weights` comes once, first: the absolute weight paths,
+ * after the main thread has checked every sha256 (the thread boots and
+ * imports the handler meanwhile, and loads nothing before it).
+ */
+export type ToWorker =
+  | { type: 'weights'; paths: string[] }
+  | { type: 'run'; base: number; tasks: WorkerTask[] }
+  | { type: 'close' };
 
 /** Worker -> main, on the thread's own port. */
 export type FromWorker = { type: 'ready'; loadMs: number; warmupMs: number } | { type: 'failed'; message: string };

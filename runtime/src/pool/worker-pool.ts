@@ -55,7 +55,11 @@ const MIN_RETIRE_GRACE_MS = 30_000;
 export interface WorkerPoolOptions {
   modelDir: string;
   config: ModelConfig;
-  weights: string[];
+  /**
+   * The weight paths, or a promise of them while their sha256 is checked:
+   * the threads start at once and load the model when it resolves.
+   */
+  weights: string[] | Promise<string[]>;
   allowedRoots: string[];
   workers: number;
   maxInFlight: number;
@@ -126,8 +130,6 @@ export class WorkerPool {
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options;
-    // Replacement workers must be able to load the engine's addon again.
-    if (options.config.engine === 'onnx') pinOnnxRuntime(options.modelDir);
     this.workers = options.workers;
     this.maxInFlight = options.maxInFlight;
     this.#maxBatch = options.maxBatch ?? 16;
@@ -161,9 +163,12 @@ export class WorkerPool {
       },
       died: (slot, reason, running, others, wasReady) => this.#onDied(slot, reason, running, others, wasReady),
     };
-    const setup = { leases: this.#leases.words.buffer as SharedArrayBuffer, workerFile: WORKER_FILE, modelDir: options.modelDir, config: options.config, weights: options.weights, allowedRoots: options.allowedRoots, workers: options.workers };
+    const setup = { leases: this.#leases.words.buffer as SharedArrayBuffer, workerFile: WORKER_FILE, modelDir: options.modelDir, config: options.config, weights: Promise.resolve(options.weights), allowedRoots: options.allowedRoots, workers: options.workers };
     this.#slots = Array.from({ length: options.workers }, (_, i) => new WorkerSlot(i, setup, events));
     for (const slot of this.#slots) slot.start();
+    // Replacement workers must be able to load the engine's addon again. After
+    // the threads are started: they boot meanwhile.
+    if (options.config.engine === 'onnx') pinOnnxRuntime(options.modelDir);
   }
 
   /** Resolves when every worker has loaded and warmed up; rejects on the first load failure. */
@@ -463,6 +468,9 @@ export class WorkerPool {
   /** Disposes the model in every worker and ends the threads. Queued work is answered SHUTTING_DOWN. */
   async close(): Promise<void> {
     this.#closing = true;
+    // Closed while loading (a weight failed its check, the socket was taken): no one waits for ready any more.
+    this.#readyWaiter?.reject(new StartupError('STOPPED_WHILE_LOADING', 'the worker pool closed while loading'));
+    this.#readyWaiter = null;
     if (this.#recheck) clearTimeout(this.#recheck);
     for (const timer of this.#restartTimers) clearTimeout(timer);
     for (const t of this.#queue.splice(0)) this.#finish(t, { ok: false, code: 'SHUTTING_DOWN', message: 'the worker pool closed before this request ran' });

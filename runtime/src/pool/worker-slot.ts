@@ -27,7 +27,8 @@ export interface SlotSetup {
   workerFile: string;
   modelDir: string;
   config: ModelConfig;
-  weights: string[];
+  /** The weight paths once every sha256 is checked; each thread is sent them then. */
+  weights: Promise<string[]>;
   allowedRoots: string[];
   /** The pool's slot count, told to each handler's load(). */
   workers: number;
@@ -88,7 +89,6 @@ export class WorkerSlot {
     const data: WorkerSetup = {
       modelDir: this.#setup.modelDir,
       config: this.#setup.config,
-      weights: this.#setup.weights,
       allowedRoots: this.#setup.allowedRoots,
       workerId: this.id,
       workers: this.#setup.workers,
@@ -100,6 +100,11 @@ export class WorkerSlot {
     this.#worker = worker;
     this.#results = port1;
     port1.on('message', (msg: ResultsMessage) => this.#events.results(this, msg.results, msg.busyMs));
+    // A rejection (a weight failed its check) fails the start in start-server.ts, which closes the pool.
+    this.#setup.weights.then(
+      (paths) => this.#worker === worker && worker.postMessage({ type: 'weights', paths } satisfies ToWorker),
+      () => undefined,
+    );
     worker.on('message', (msg: FromWorker) => {
       if (msg.type === 'ready') {
         this.ready = true;

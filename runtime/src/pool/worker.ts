@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InputTensor, MergedConfig, ModelDefinition } from '../api/model.js';
 import { deepFreeze } from '../config/deep-freeze.js';
+import { pinOnnxRuntime } from '../engines/onnx.js';
 import { defaultConfig } from '../config/default-config.js';
 import { isRuntimeError } from '../errors/errors.js';
 import { readFrame } from '../frames/read-frame.js';
@@ -55,6 +56,22 @@ const log = (msg: string, fields?: Record<string, unknown>): void => logger('inf
 
 const ms = (from: number, to: number): number => Math.round((to - from) * 1000) / 1000;
 
+/**
+ * The weight paths, posted by the main thread once it has checked every
+ * sha256 (task.ts ToWorker): this thread imports the handler and the engine
+ * meanwhile, but load() opens no weight before. A close before then (the
+ * start failed) ends the thread: nothing is loaded yet.
+ */
+const verifiedWeights = new Promise<string[]>((resolve) => {
+  const early = (msg: ToWorker): void => {
+    if (msg.type === 'close') process.exit(0);
+    if (msg.type !== 'weights') return;
+    port.off('message', early);
+    resolve(msg.paths);
+  };
+  port.on('message', early);
+});
+
 async function loadModel(): Promise<{ def: ModelDefinition; state: unknown }> {
   const file = path.resolve(setup.modelDir, config.handler);
   const mod = (await import(pathToFileURL(file).href)) as { default?: ModelDefinition };
@@ -62,8 +79,11 @@ async function loadModel(): Promise<{ def: ModelDefinition; state: unknown }> {
   if (!def || typeof def.load !== 'function' || typeof def.infer !== 'function') {
     throw new Error(`handler ${file} must default-export defineModel({ load, infer }) (found ${typeof def})`);
   }
+  // The engine's native addon too, while the weights are checked (the handler loads it in load()).
+  if (config.engine === 'onnx') pinOnnxRuntime(setup.modelDir);
+  const weights = await verifiedWeights;
   const t0 = performance.now();
-  const state = await def.load({ config, modelDir: setup.modelDir, weights: setup.weights, workerId, workers: setup.workers, log });
+  const state = await def.load({ config, modelDir: setup.modelDir, weights, workerId, workers: setup.workers, log });
   const t1 = performance.now();
   if (def.warmup) await def.warmup(state, syntheticInput(config.input));
   post({ type: 'ready', loadMs: ms(t0, t1), warmupMs: ms(t1, performance.now()) });
@@ -155,6 +175,7 @@ async function main(): Promise<void> {
       });
       return;
     }
+    if (msg.type !== 'run') return;
     chain = chain.then(async () => {
       for (let i = 0; i < msg.tasks.length; i++) {
         flush();
