@@ -18,7 +18,7 @@ describe('the packed runtime', { timeout: 30_000 }, () => {
   it('ships dist, the CLI and a current copy of schemas/model.schema.json', async () => {
     const { stdout } = await exec('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: RUNTIME_DIR });
     const files = (JSON.parse(stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/cli/main.js', 'dist/preprocess/yuv-nearest.wasm', 'tsconfig.model.json', 'schemas/model.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/cli/main.js', 'dist/preprocess/yuv-nearest.wasm', 'dist/config/model-validator.cjs', 'tsconfig.model.json', 'schemas/model.schema.json']));
     expect(readFileSync(path.join(RUNTIME_DIR, 'schemas/model.schema.json'), 'utf8')).toBe(readFileSync(path.join(RUNTIME_DIR, '../schemas/model.schema.json'), 'utf8'));
   });
 

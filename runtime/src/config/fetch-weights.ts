@@ -14,7 +14,6 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { dirname, join, resolve } from 'node:path';
 import { loadModelConfig } from './load-model-config.js';
 import type { ModelConfig, NpmWeightSource, WeightFile } from './model-config.js';
-import { convertWeight } from '../convert/convert-weight.js';
 import { sha256File, verifyWeightFile, weightPath } from './verify-weights.js';
 import { WeightError } from '../errors/errors.js';
 
@@ -99,6 +98,8 @@ async function convertInto(dir: string, config: ModelConfig, w: WeightFile, inde
   const target = weightPath(dir, w);
   if (existsSync(target) && (await sha256File(target)) === w.sha256) return { path: target, action: 'unchanged', from };
   let bytes: Uint8Array;
+  // The converter is build-time tooling: imported here, not by every server and worker that imports the runtime.
+  const { convertWeight } = await import('../convert/convert-weight.js');
   try {
     bytes = convertWeight(dir, source, from);
   } catch (err) {
