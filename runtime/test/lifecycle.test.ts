@@ -134,6 +134,9 @@ describe('lifecycle', { timeout: 30_000 }, () => {
     expect((await run.exited).code).toBe(1);
     const line = run.logs.find((l) => l.level === 'error');
     expect(String(line?.msg)).toMatch(/sha256/);
+    expect(line).toMatchObject({ error_type: 'WeightError', error_code: 'WEIGHT_MISMATCH' });
+    // The worker thread started while the weights were hashed, but loaded nothing.
+    expect(run.logs.some((l) => l.msg === 'worker ready')).toBe(false);
     expect(existsSync(path.join(dir, 'vas_model_echo.sock'))).toBe(false);
     rmSync(dir, { recursive: true, force: true });
   });

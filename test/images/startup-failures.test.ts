@@ -52,5 +52,22 @@ describe('start-up failures', { timeout: 60_000 }, () => {
       expect(code).not.toBe(0);
       expect(logs).toContain(`${target}:${line}: model_version:`);
     });
+
+    it(`${image.tag} with a weight swapped exits non-zero with WEIGHT_MISMATCH, before any worker loads`, async () => {
+      // The workers start while the weights are hashed: none may load, let alone serve, a swapped one.
+      const weights = /^\s+- path: (\S+)$/m.exec(readFileSync(join(image.modelDir, 'model.yaml'), 'utf8'))?.[1];
+      expect(weights).toBeDefined();
+      const swapped = join(scratch, `${image.id}-weight`);
+      writeFileSync(swapped, 'not the pinned weight\n');
+      chmodSync(swapped, 0o644);
+      const target = `/opt/ruth-ai/models/${image.id}/${weights}`;
+      const { code, logs } = await runToExit(image.tag, ['-v', `${swapped}:${target}:ro`]);
+      expect(code).toBe(1);
+      const last = JSON.parse(logs.trim().split('\n').pop()!) as { level: string; msg: string };
+      expect(last).toMatchObject({ level: 'error', error_type: 'WeightError', error_code: 'WEIGHT_MISMATCH' });
+      expect(last.msg).toContain(`${target}: sha256 is `);
+      expect(logs).not.toContain('"msg":"worker ready"');
+      expect(logs).not.toContain('"msg":"ready"');
+    });
   }
 });

@@ -34,8 +34,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
       log('info', 'stopped before ready', { signal: stopSignal });
       return 0;
     }
-    const e = err as Error;
-    log('error', `cannot start: ${e.message}`, { error_type: e.name });
+    const e = err as Error & { code?: unknown };
+    // The stable code (WEIGHT_MISMATCH, LOAD_FAILED, ...; runtime/README.md) when the error has one.
+    log('error', `cannot start: ${e.message}`, { error_type: e.name, ...(typeof e.code === 'string' ? { error_code: e.code } : {}) });
     return 1;
   }
   // Serving: the process stays alive on the listening socket until a signal.
