@@ -5,9 +5,10 @@
  * the way production does (startContainer: read-only, no capabilities, no
  * network) and times `docker run` -> the runtime's ready line. From each
  * container's own log it also reads where the time went: docker's start
- * (docker run -> the container's StartedAt), Node's boot and the runtime's
- * imports (StartedAt -> the first log line), the server's own startup_ms and
- * each worker's load and warm-up.
+ * (docker run -> the container's StartedAt), Node's boot, the runtime's
+ * imports and model.yaml up to the socket (StartedAt -> the `loading` line;
+ * runtimes before 1.0.0's start-path work hashed the weights first too), the
+ * server's own startup_ms and the slowest worker's load() and warm-up.
  *
  *   START_ROUNDS  rounds (default 10)
  *   START_DOC     the report file (default docs/benchmarks.md; section container-start)
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
 
 ${machine(loadStart)}; at the end ${loadEnd.toFixed(2)}. ${ROUNDS} rounds, each image started once a round (order turned each round), hardened as in production (read-only, no capabilities, no network).
 
-| image | docker run -> ready, median ms | min / p90 | docker run -> started | started -> first log line (Node boot, imports, model.yaml) | server startup_ms | worker load (slowest) | warm-up (slowest) |
+| image | docker run -> ready, median ms | min / p90 | docker run -> started | started -> `loading` line (Node boot, imports, model.yaml; socket bound) | server startup_ms | worker load (slowest) | warm-up (slowest) |
 |---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 

@@ -61,7 +61,8 @@ describe('start-up failures', { timeout: 60_000 }, () => {
       writeFileSync(swapped, 'not the pinned weight\n');
       chmodSync(swapped, 0o644);
       const target = `/opt/ruth-ai/models/${image.id}/${weights}`;
-      const { code, logs } = await runToExit(image.tag, ['-v', `${swapped}:${target}:ro`]);
+      // A writable /tmp for the socket: the socket is bound while the weights are hashed.
+      const { code, logs } = await runToExit(image.tag, ['--tmpfs', '/tmp', '-v', `${swapped}:${target}:ro`]);
       expect(code).toBe(1);
       const last = JSON.parse(logs.trim().split('\n').pop()!) as { level: string; msg: string };
       expect(last).toMatchObject({ level: 'error', error_type: 'WeightError', error_code: 'WEIGHT_MISMATCH' });
