@@ -95,7 +95,7 @@ export class RequestRouter implements MessageHandler {
 
   #control(body: Record<string, unknown>): string | Promise<string> {
     const op = body.op;
-    if (op === 'health') return JSON.stringify(this.health());
+    if (op === 'health') return this.#settled().then(() => JSON.stringify(this.health()));
     if (op === 'describe') return JSON.stringify(this.describe());
     if (op === 'metrics') {
       return this.metrics().then(
@@ -109,7 +109,7 @@ export class RequestRouter implements MessageHandler {
 
   /** The Prometheus exposition, wrapped in the socket's JSON (docs/protocol.md). */
   async metrics(): Promise<Record<string, unknown>> {
-    this.runner?.settleReports?.();
+    await this.#settled();
     return { op: 'metrics', model_id: this.#modelId, content_type: this.#metrics.contentType, metrics: await this.#metrics.text(), error: null };
   }
 
@@ -118,8 +118,18 @@ export class RequestRouter implements MessageHandler {
     return conditionOf(this.status, this.problemSources);
   }
 
-  health(): Record<string, unknown> {
+  /**
+   * Resolves once every answer a worker already wrote to its caller is
+   * counted: the pool takes the reports in (settleReports resolves their
+   * tasks), and this promise's reaction is queued after theirs, so
+   * #finish has run for each of them first.
+   */
+  #settled(): Promise<void> {
     this.runner?.settleReports?.();
+    return Promise.resolve();
+  }
+
+  health(): Record<string, unknown> {
     const { status, error } = this.condition();
     return {
       op: 'health',
