@@ -154,7 +154,7 @@ describe('settings', () => {
   const base = defaultConfig(loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url))));
   it('reads model.yaml defaults and request overrides', () => {
     expect(readSettings(base)).toEqual({
-      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 2, zoomRegionsNobody: 1,
+      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 1, zoomRegionsNobody: 1,
       motionRegions: 4, motion: { threshold: 14, learnRate: 0.05 },
       rule: { trunk: [20, 45], legs: [20, 45], wide: [0.8, 1.5], headLow: [0.6, 0.1], bentOver: 0.3, hiddenLegs: 0.8, cueWeight: 0.2, minKeypoints: 5 },
     });
