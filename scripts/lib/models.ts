@@ -44,6 +44,15 @@ export function dockerfileBaseImage(): string {
   return arg[1]!;
 }
 
+/**
+ * The local name of the base OS image for another CPU architecture (Debian's
+ * name: arm64, amd64), as `scripts/ensure-base-image.ts --arch` makes it: a
+ * classic image store holds one platform per name.
+ */
+export function archBaseImage(arch: string): string {
+  return `local/debian-${arch}:trixie-slim`;
+}
+
 export function runtimeVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, 'runtime/package.json'), 'utf8')) as { version: string }).version;
 }

@@ -12,11 +12,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-import { dockerfileBaseImage, ROOT } from '../../scripts/lib/models.js';
+import { archBaseImage, dockerfileBaseImage, ROOT } from '../../scripts/lib/models.js';
 import { docker, leftoverContainers, NAMESPACE } from '../support/containers.js';
 
 /** The arm64 base's local name; debootstrap takes minutes, so keep it between runs. */
-export const ARM64_BASE = 'local/debian-arm64:trixie-slim';
+export const ARM64_BASE = archBaseImage('arm64');
 export const ARM64_NAMESPACE = `${NAMESPACE}-arm64`;
 
 declare module 'vitest' {

@@ -68,6 +68,19 @@ describe('generate', { timeout: 60_000 }, () => {
     expect(printed.target.runtime?.tags).toEqual([`${NAMESPACE}/model-runtime:${runtimeVersion()}`, `${NAMESPACE}/model-runtime:latest`]);
   });
 
+  it('bake all builds every image it exports for linux/amd64 and linux/arm64', async () => {
+    // The bake file's own default, not a PLATFORMS of the caller's.
+    const { PLATFORMS: _, ...env } = process.env;
+    const { stdout } = await exec('docker', ['buildx', 'bake', '--print', 'all'], { cwd: ROOT, env });
+    const printed = JSON.parse(stdout) as { target: Record<string, { tags?: string[]; platforms?: string[] }> };
+    const bake = JSON.parse(readFileSync(join(ROOT, 'docker-bake.json'), 'utf8')) as { variable: { MODELS: { default: { id: string }[] } } };
+    const exported = Object.entries(printed.target).filter(([, t]) => (t.tags ?? []).length > 0);
+    expect(exported.map(([name]) => name).sort()).toEqual(['frame-producer', 'runtime', ...bake.variable.MODELS.default.map((m) => `model-${m.id}`)].sort());
+    for (const [name, target] of exported) expect({ name, platforms: target.platforms }).toEqual({ name, platforms: ['linux/amd64', 'linux/arm64'] });
+    // The one target built for the build machine only: the models' build stage (npm runs natively).
+    expect(Object.keys(printed.target).filter((name) => !exported.some(([e]) => e === name))).toEqual(['runtime-sdk']);
+  });
+
   it('--check fails after a model.yaml is edited, and shows the difference', async () => {
     const { dir, yaml } = scratchModels();
     const output = join(dir, 'docker-bake.json');

@@ -4,40 +4,15 @@
  * and the images pulled back run: the runtime reports its version, each model
  * serves `describe` over its socket.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { request } from '@ruth-ai/model-runtime';
-import { until } from '@ruth-ai/model-runtime/testing';
 import { ROOT } from '../../scripts/lib/models.js';
+import { REGISTRY_BIN, startRegistry, type LocalRegistry } from '../../scripts/lib/registry.js';
 import { docker, makeSharedDirs, modelContainer, NAMESPACE } from '../support/containers.js';
-
-const REGISTRY_BIN = '/usr/bin/docker-registry';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForRegistry(url: string, deadlineMs: number): Promise<void> {
-  const answers = async (): Promise<boolean> => {
-    try {
-      return (await fetch(url)).ok;
-    } catch {
-      return false; // not listening yet
-    }
-  };
-  await until(answers, deadlineMs, `registry at ${url}`);
-}
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -55,18 +30,15 @@ describe('publishing to a registry', { timeout: 600_000 }, () => {
   const storage = mkdtempSync(join(tmpdir(), 'ruth-test-registry-'));
   const models = inject('modelImages');
   const version = inject('runtimeVersion');
-  let registry: ChildProcess | undefined;
+  let registry: LocalRegistry | undefined;
   let host = '';
   const pushed: string[] = [];
   let push = { code: -1, output: 'the push in beforeAll did not run' };
 
   beforeAll(async () => {
     expect(existsSync(REGISTRY_BIN), `${REGISTRY_BIN} (apt-get install docker-registry)`).toBe(true);
-    host = `127.0.0.1:${await freePort()}`;
-    const config = join(storage, 'config.yml');
-    writeFileSync(config, `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${storage}/data\nhttp:\n  addr: ${host}\n`);
-    registry = spawn(REGISTRY_BIN, ['serve', config], { stdio: 'ignore' });
-    await waitForRegistry(`http://${host}/v2/`, 10_000);
+    registry = await startRegistry(storage);
+    host = registry.host;
     // The push is every test's starting point (each pull test needs it), so it
     // happens here: every test passes alone and in any order.
     const caBundle = existsSync('/etc/ssl/certs/ca-certificates.crt') ? '/etc/ssl/certs/ca-certificates.crt' : '';
@@ -86,7 +58,7 @@ describe('publishing to a registry', { timeout: 600_000 }, () => {
 
   afterAll(async () => {
     if (pushed.length > 0) await docker('rmi', '-f', ...pushed).catch(() => undefined);
-    registry?.kill('SIGTERM');
+    registry?.stop();
     rmSync(storage, { recursive: true, force: true });
   });
 
