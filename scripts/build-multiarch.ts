@@ -20,12 +20,14 @@
  * 3. Build: scripts/build.ts with PLATFORMS. QEMU runs only the final stages'
  *    apt for the foreign platform (runtime/Dockerfile).
  * 4. Check, for every tagged image: pushed to the local registry, its index
- *    must list every platform (compressed size per platform is printed), and
+ *    must list every platform (compressed size per platform is printed);
  *    /opt/ruth-ai of each platform's image may hold native binaries for that
- *    platform's CPU only (runtime/docker/check-native-arch.mjs).
+ *    platform's CPU only (runtime/docker/check-native-arch.mjs); and each
+ *    platform's image starts (under QEMU when foreign), on that CPU
+ *    (`uname -m`), and reports the runtime version.
  */
 import { $, argv, fs, os, path, type Shell } from 'zx';
-import { archBaseImage, dockerfileBaseImage, ROOT } from './lib/models.js';
+import { archBaseImage, dockerfileBaseImage, ROOT, runtimeVersion } from './lib/models.js';
 import { startPrivateEngine, type PrivateEngine } from './lib/private-engine.js';
 import { startRegistry, type LocalRegistry } from './lib/registry.js';
 
@@ -41,8 +43,9 @@ const config = {
   },
   bakeFiles: ['-f', 'docker-bake.hcl', '-f', 'docker-bake.json'],
 };
-/** Docker platform architecture -> Node's (check-native-arch.mjs) */
+/** Docker platform architecture -> Node's (check-native-arch.mjs) and `uname -m`'s */
 const NODE_ARCH: Record<string, string> = { amd64: 'x64', arm64: 'arm64' };
+const MACHINE: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64' };
 
 $.cwd = ROOT;
 $.verbose = true;
@@ -116,6 +119,13 @@ async function checkNativeArch(on: Shell, image: string, platform: string): Prom
   }
 }
 
+/** Starts the image's `platform` variant (under QEMU when foreign): it must run on that CPU and report the runtime's version. */
+async function checkStarts(on: Shell, image: string, platform: string): Promise<void> {
+  const expected = `${MACHINE[archOf(platform)]}\n${runtimeVersion()}`;
+  const said = (await on({ quiet: true })`docker run --rm --platform ${platform} --network none --entrypoint sh ${image} -c ${'uname -m && ruth-model --version'}`).stdout.trim();
+  if (said !== expected) throw new Error(`build:multiarch: expected ${image} (${platform}) to say ${JSON.stringify(expected)}, it said ${JSON.stringify(said)}`);
+}
+
 let engineHost = process.env.DOCKER_HOST ?? '';
 try {
   // 1. Engine
@@ -155,11 +165,12 @@ try {
         continue;
       }
       await checkNativeArch(on, image, platform);
+      await checkStarts(on, image, platform);
       rows.push(`  ${name.padEnd(22)} ${image.padEnd(40)} ${platform.padEnd(12)} ${((await compressedBytes(on, ref)) / 1e6).toFixed(1).padStart(7)} MB`);
     }
   }
   console.log(`\nbuild:multiarch: built in ${buildSeconds.toFixed(1)} s, ${((Date.now() - started) / 1000).toFixed(1)} s in all (load ${loadBefore} -> ${os.loadavg()[0]!.toFixed(1)})`);
-  console.log('  target                 image                                    platform     compressed (native binaries checked)');
+  console.log('  target                 image                                    platform     compressed (native binaries checked; starts, runtime --version)');
   console.log(rows.join('\n'));
   if (missing.length > 0) throw new Error(`build:multiarch: expected every image for ${config.platforms.join(' and ')}, but these are missing:\n  ${missing.join('\n  ')}`);
   if (engine) console.log(`\nThe images are in the private engine's store (${config.engine.dataRoot}), which is stopped now; --clean deletes it.`);
