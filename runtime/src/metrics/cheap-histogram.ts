@@ -20,12 +20,16 @@ export class CheapHistogram {
   #sum = 0;
   #count = 0;
 
-  constructor(options: { name: string; help: string; buckets: readonly number[]; registers: Registry[] }) {
+  constructor(options: { name: string; help: string; buckets: readonly number[] }) {
     this.name = options.name;
     this.help = options.help;
     this.#bounds = Float64Array.from(options.buckets);
     this.#counts = new Float64Array(options.buckets.length + 1);
-    for (const r of options.registers) r.registerMetric(this as unknown as Metric);
+  }
+
+  /** Adds this histogram to a registry's exposition (it counts from its creation either way). */
+  register(registry: Registry): void {
+    registry.registerMetric(this as unknown as Metric);
   }
 
   observe(value: number): void {

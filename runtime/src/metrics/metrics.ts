@@ -52,7 +52,8 @@ function tally(counter: Counter, value: number): void {
 }
 
 export class Metrics {
-  readonly registry: Registry = new (promClient().Registry)();
+  #registry: Registry | null = null;
+  readonly #identity: MetricsIdentity;
   #success = 0;
   readonly #failures = new Map<string, number>();
   readonly #queue: CheapHistogram;
@@ -69,10 +70,33 @@ export class Metrics {
   #pool: PoolState | null = null;
 
   constructor(identity: MetricsIdentity, maxCameras = DEFAULT_MAX_CAMERAS) {
+    this.#identity = identity;
     this.#maxCameras = maxCameras;
-    const { Counter, Gauge } = promClient();
-    const registers = [this.registry];
+    const histogram = (name: string, help: string): CheapHistogram => new CheapHistogram({ name, help, buckets: BUCKETS });
+    this.#queue = histogram('ruth_inference_queue_duration_seconds', 'Time from admission until a worker was handed the request.');
+    this.#read = histogram('ruth_inference_frame_read_duration_seconds', 'Time the worker spent reading the frame from shared memory.');
+    this.#preprocess = histogram('ruth_inference_compute_input_duration_seconds', 'Time the worker spent turning the frame into the model input (convert, resize, normalise).');
+    this.#infer = histogram('ruth_inference_compute_infer_duration_seconds', "Time the model's handler spent in infer().");
+    this.#total = histogram('ruth_inference_request_duration_seconds', 'Time from reading the whole request to having its answer, for every inference request.');
+  }
+
+  /**
+   * prom-client's registry, made on the first scrape: loading prom-client
+   * took 0.1-1 s of the main thread at start, before the workers could load
+   * (the counts above are plain numbers until then).
+   */
+  get registry(): Registry {
+    this.#registry ??= this.#makeRegistry();
+    return this.#registry;
+  }
+
+  #makeRegistry(): Registry {
+    const { Counter, Gauge, Registry } = promClient();
+    const registry = new Registry();
+    const registers = [registry];
     const self = this;
+    const identity = this.#identity;
+    const maxCameras = this.#maxCameras;
     const info = new Gauge({
       name: 'ruth_model_info',
       help: 'The served model and the runtime serving it (value always 1).',
@@ -98,12 +122,7 @@ export class Metrics {
         for (const [code, n] of self.#failures) this.inc({ error_code: code }, n);
       },
     });
-    const histogram = (name: string, help: string): CheapHistogram => new CheapHistogram({ name, help, buckets: BUCKETS, registers });
-    this.#queue = histogram('ruth_inference_queue_duration_seconds', 'Time from admission until a worker was handed the request.');
-    this.#read = histogram('ruth_inference_frame_read_duration_seconds', 'Time the worker spent reading the frame from shared memory.');
-    this.#preprocess = histogram('ruth_inference_compute_input_duration_seconds', 'Time the worker spent turning the frame into the model input (convert, resize, normalise).');
-    this.#infer = histogram('ruth_inference_compute_infer_duration_seconds', "Time the model's handler spent in infer().");
-    this.#total = histogram('ruth_inference_request_duration_seconds', 'Time from reading the whole request to having its answer, for every inference request.');
+    for (const h of [this.#queue, this.#read, this.#preprocess, this.#infer, this.#total]) h.register(registry);
     new Gauge({
       name: 'ruth_inference_in_flight_requests',
       help: 'Admitted inference requests not yet answered (queued or running).',
@@ -147,6 +166,7 @@ export class Metrics {
         if (self.#otherFrames > 0) this.inc({ camera_id: OTHER_CAMERA }, self.#otherFrames);
       },
     });
+    return registry;
   }
 
   /** Lets the in-flight and pending gauges read the pool at scrape time. */

@@ -166,9 +166,10 @@ export class WorkerPool {
     const setup = { leases: this.#leases.words.buffer as SharedArrayBuffer, workerFile: WORKER_FILE, modelDir: options.modelDir, config: options.config, weights: Promise.resolve(options.weights), allowedRoots: options.allowedRoots, workers: options.workers };
     this.#slots = Array.from({ length: options.workers }, (_, i) => new WorkerSlot(i, setup, events));
     for (const slot of this.#slots) slot.start();
-    // Replacement workers must be able to load the engine's addon again. After
-    // the threads are started: they boot meanwhile.
-    if (options.config.engine === 'onnx') pinOnnxRuntime(options.modelDir);
+    // Replacement workers must be able to load the engine's addon again. Once
+    // the weights are sent (each slot's own callback runs first): the main
+    // thread is otherwise idle while the workers load, and is not earlier.
+    if (options.config.engine === 'onnx') setup.weights.then(() => pinOnnxRuntime(options.modelDir), () => undefined);
   }
 
   /** Resolves when every worker has loaded and warmed up; rejects on the first load failure. */
