@@ -11,7 +11,8 @@
  * server's own startup_ms and the slowest worker's load() and warm-up.
  *
  *   START_ROUNDS  rounds (default 10)
- *   START_DOC     the report file (default docs/benchmarks.md; section container-start)
+ *   START_DOC     the report file (default docs/benchmarks.md; section container-start-<model id>
+ *                 of the first image)
  *
  * The machine is shared: compare images within one run, and read absolute
  * figures with the load average printed next to them.
@@ -102,19 +103,20 @@ async function main(): Promise<void> {
     const perRound = s.map((x, i) => x.readyMs / base[i]!.readyMs);
     return `- \`${image}\` / \`${IMAGES[0]}\`, docker run -> ready, median of the per-round ratios: **${median(perRound).toFixed(3)}**.`;
   });
-  const section = `## Container start to ready (\`npm run bench:start\`)
+  const section = `## Container start to ready: ${path.basename(IMAGES[0]!.split(':')[0]!)} (\`npm run bench:start\`)
 
 ${machine(loadStart)}; at the end ${loadEnd.toFixed(2)}. ${ROUNDS} rounds, each image started once a round (order turned each round), hardened as in production (read-only, no capabilities, no network).
 
-| image | docker run -> ready, median ms | min / p90 | docker run -> started | started -> `loading` line (Node boot, imports, model.yaml; socket bound) | server startup_ms | worker load (slowest) | warm-up (slowest) |
+| image | docker run -> ready, median ms | min / p90 | docker run -> started | started -> \`loading\` line (Node boot, imports, model.yaml; socket bound) | server startup_ms | worker load (slowest) | warm-up (slowest) |
 |---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 ${ratios.join('\n')}
 `;
   process.stdout.write(`\n${section}`);
-  writeSection(DOC, 'container-start', section);
-  process.stdout.write(`wrote the container-start section of ${DOC}\n`);
+  const name = `container-start-${path.basename(IMAGES[0]!.split(':')[0]!)}`;
+  writeSection(DOC, name, section);
+  process.stdout.write(`wrote the ${name} section of ${DOC}\n`);
 }
 
 await main();
