@@ -10,14 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../src/client/one-shot.js';
 import { MessageDecoder, encodeMessage } from '../src/ipc/message-codec.js';
 import { ReplyLeases, writeDirect } from '../src/pool/reply-lease.js';
-import { FrameDir } from '../src/testing/frame-dir.js';
-import { startServerProcess, type ServerProcess } from '../src/testing/spawn-server.js';
 import { until } from '../src/testing/until.js';
 import { gate, goodRequest } from './helpers/frames.js';
+import { serveEchoFixture } from './helpers/echo-serving.js';
 import { waitForInFlight, waitForStatus } from './helpers/wait.js';
 
 type Body = Record<string, unknown>;
@@ -113,54 +112,38 @@ describe('reply leases on a real socket', { timeout: 10_000 }, () => {
 });
 
 describe('answers written by the worker, against ruth-model serve', { timeout: 30_000 }, () => {
-  let server: ServerProcess;
-  let frames: FrameDir;
-  let good: string;
-
-  beforeAll(async () => {
-    frames = new FrameDir();
-    good = frames.nv12('grey.nv12', 64, 48, 200);
-    server = await startServerProcess({ RUTH_WORKERS: '2' });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    server?.cleanup();
-    frames?.cleanup();
-  });
-  beforeEach(async () => {
-    await waitForStatus(server.socketPath, 'ready');
-  });
+  const serving = serveEchoFixture();
 
   it('a caller that leaves while its request runs: the worker never writes to the descriptor the next caller gets', async () => {
-    const before = (await health(server.socketPath)).total_requests as number;
-    const leaver = net.connect(server.socketPath);
+    const before = (await health(serving.server.socketPath)).total_requests as number;
+    const leaver = net.connect(serving.server.socketPath);
     await new Promise((resolve) => leaver.once('connect', resolve));
     leaver.pause();
     // An answer the leaver never reads (more than a paused socket takes in): when it closes with it unread,
     // the server's next read fails (ECONNRESET) and Node closes the server's side at once.
-    leaver.write(encodeMessage(JSON.stringify(goodRequest(good, { config: { mode: 'big', bytes: 120_000 } }))));
-    await until(async () => ((await health(server.socketPath)).total_requests as number) >= before + 1, 10_000, 'first answer');
-    const held = gate(frames.dir);
-    const heldBody = goodRequest(good, { config: held.config });
+    leaver.write(encodeMessage(JSON.stringify(goodRequest(serving.good, { config: { mode: 'big', bytes: 120_000 } }))));
+    await until(async () => ((await health(serving.server.socketPath)).total_requests as number) >= before + 1, 10_000, 'first answer');
+    const held = gate(serving.frames.dir);
+    const heldBody = goodRequest(serving.good, { config: held.config });
     leaver.write(encodeMessage(JSON.stringify(heldBody)));
-    await waitForInFlight(server.socketPath, 1);
+    await waitForInFlight(serving.server.socketPath, 1);
     leaver.destroy();
     // Closed on the server's side too (only the health probe's own connection left open).
-    await until(async () => (await health(server.socketPath)).open_connections === 1, 10_000, 'leaver closed by the server');
+    await until(async () => (await health(serving.server.socketPath)).open_connections === 1, 10_000, 'leaver closed by the server');
     // New callers reuse the lowest free descriptors: one of them gets the leaver's, which the server closed.
     const callers = await Promise.all(
       Array.from({ length: 8 }, async () => {
-        const sock = net.connect(server.socketPath);
+        const sock = net.connect(serving.server.socketPath);
         await new Promise((resolve) => sock.once('connect', resolve));
-        const mine = goodRequest(good);
+        const mine = goodRequest(serving.good);
         const answers = readMessages(sock, 2);
         sock.write(encodeMessage(JSON.stringify(mine)));
         return { sock, mine, answers };
       }),
     );
-    await until(async () => (await health(server.socketPath)).open_connections === 9, 10_000, 'new callers connected');
+    await until(async () => (await health(serving.server.socketPath)).open_connections === 9, 10_000, 'new callers connected');
     held.open();
-    await until(async () => ((await health(server.socketPath)).total_requests as number) >= before + 2 + callers.length, 10_000, 'held request done');
+    await until(async () => ((await health(serving.server.socketPath)).total_requests as number) >= before + 2 + callers.length, 10_000, 'held request done');
     for (const c of callers) c.sock.write(encodeMessage('{"op":"health"}'));
     for (const c of callers) {
       const [first, second] = await c.answers;
@@ -171,17 +154,17 @@ describe('answers written by the worker, against ruth-model serve', { timeout: 3
   });
 
   it('a caller that reads nothing while answers bigger than the socket holds pile up gets every byte, in order', async () => {
-    const sock = net.connect(server.socketPath);
+    const sock = net.connect(serving.server.socketPath);
     await new Promise((resolve) => sock.once('connect', resolve));
     sock.pause();
     const sent: Body[] = [];
-    let before = (await health(server.socketPath)).total_requests as number;
+    let before = (await health(serving.server.socketPath)).total_requests as number;
     // One at a time, each once the one before is answered: each is first in line when it arrives.
     for (let i = 0; i < 8; i++) {
-      const body = goodRequest(good, { config: { mode: 'big', bytes: 50_000 + i } });
+      const body = goodRequest(serving.good, { config: { mode: 'big', bytes: 50_000 + i } });
       sent.push(body);
       sock.write(encodeMessage(JSON.stringify(body)));
-      await until(async () => ((await health(server.socketPath)).total_requests as number) >= before + 1, 10_000, `answer ${i}`);
+      await until(async () => ((await health(serving.server.socketPath)).total_requests as number) >= before + 1, 10_000, `answer ${i}`);
       before++;
     }
     const answers = readMessages(sock, sent.length);
@@ -196,14 +179,14 @@ describe('answers written by the worker, against ruth-model serve', { timeout: 3
   });
 
   it('a worker that dies right after writing an answer: the caller has that answer, once, and the worker is replaced', async () => {
-    const before = await health(server.socketPath);
-    const body = goodRequest(good, { config: { mode: 'exit-after' } });
-    const r = await request<Body>(server.socketPath, body);
+    const before = await health(serving.server.socketPath);
+    const body = goodRequest(serving.good, { config: { mode: 'exit-after' } });
+    const r = await request<Body>(serving.server.socketPath, body);
     expect(r).toMatchObject({ frame_id: frameIdOf(body), error: null, error_code: null });
     expect((r.metadata as Body).mean).toBeTypeOf('number');
-    await until(async () => server.logs.some((l) => l.msg === 'worker died'), 10_000, 'worker died');
-    await waitForStatus(server.socketPath, 'ready');
-    const after = await health(server.socketPath);
+    await until(async () => serving.server.logs.some((l) => l.msg === 'worker died'), 10_000, 'worker died');
+    await waitForStatus(serving.server.socketPath, 'ready');
+    const after = await health(serving.server.socketPath);
     // Counted once, as answered: not re-run on another worker, not WORKER_CRASHED.
     expect(after.total_requests).toBe((before.total_requests as number) + 1);
     expect(after.total_errors).toBe(before.total_errors);
