@@ -11,7 +11,7 @@ import { MotionTracker } from './motion.js';
 import { personBox, type Person } from './people.js';
 import { KEYPOINT_NAMES } from './keypoints.js';
 import { loadMoveNet, type MoveNet } from './movenet.js';
-import { readSettings, type Settings } from './settings.js';
+import { fallMinConfidence, readSettings, type Settings } from './settings.js';
 import { modelWindow } from './window.js';
 
 interface State {
@@ -38,9 +38,7 @@ function round(v: number, digits = 4): number {
 
 function toDetection(p: Person, g: FrameGeometry, s: Settings): Detection {
   // A weak read (an animal, a textured patch seen turned) may be reported as a person, never as a fall.
-  // A zoomed read enlarges whatever lies in its square (an animal close up reads as a person): a higher floor.
-  const floor = p.pass.endsWith('-zoom') ? s.zoomFallMinConfidence : s.fallMinConfidence;
-  const fall = !p.fall.uncertain && p.fall.fallScore >= s.fallThreshold && p.pose.score >= floor;
+  const fall = !p.fall.uncertain && p.fall.fallScore >= s.fallThreshold && p.pose.score >= fallMinConfidence(p.pass, s);
   return {
     class_id: fall ? CLASS_FALL : CLASS_PERSON,
     class_name: fall ? 'fall' : 'person',

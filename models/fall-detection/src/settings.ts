@@ -8,7 +8,7 @@
  *     and a turned pass) are one person;
  *   - fall_threshold (parameters): fall_score at or above which a person is `fall`;
  *   - fall_min_confidence, zoom_fall_min_confidence (parameters): the person
- *     score below which nobody is `fall` (for a read on a zoomed crop: the second);
+ *     score below which nobody is `fall` (for a read on a zoomed or moving crop: the second);
  *   - rotation (parameters): "regions" (turned crops of the places the
  *     upright pass marks as maybe lying), or the whole-frame quarter turns:
  *     "auto" (on doubt), "always", "never";
@@ -153,4 +153,13 @@ export function readSettings(config: Readonly<MergedConfig>): Settings {
     motion: { threshold: count(config, 'motion_threshold', 255), learnRate: unit(config, 'motion_learn_rate') },
     rule: readRule(config),
   };
+}
+
+/**
+ * The person score a read needs to be `fall`. A zoomed or a moving place's read enlarges a small crop (an animal
+ * close up, a far walker's few pixels) and reads it as a weak person, so it needs more: in the compose demo a
+ * walker's 23-px moving read at 0.21 was called fallen.
+ */
+export function fallMinConfidence(pass: string, s: Pick<Settings, 'fallMinConfidence' | 'zoomFallMinConfidence'>): number {
+  return pass.endsWith('-zoom') || pass === 'moving' ? s.zoomFallMinConfidence : s.fallMinConfidence;
 }

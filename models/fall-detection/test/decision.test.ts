@@ -10,7 +10,7 @@ import { measureBody } from '../src/body-geometry.js';
 import { assessFall, looksHorizontal } from '../src/fall-decision.js';
 import { KP, type Pose } from '../src/keypoints.js';
 import { rotateImage, unturnPoint } from '../src/rotate.js';
-import { readSettings } from '../src/settings.js';
+import { fallMinConfidence, readSettings } from '../src/settings.js';
 import { lyingHint } from '../src/detect-people.js';
 import { modelWindow } from '../src/window.js';
 import { cropSquare, unzoomPose, zoomSquare } from '../src/zoom.js';
@@ -161,6 +161,11 @@ describe('settings', () => {
     expect(readSettings({ ...base, trunk_angle_ramp: [30, 55] }).rule.trunk).toEqual([30, 55]);
     expect(readSettings({ ...base, fall_threshold: 0.8, rotation: 'never' })).toMatchObject({ fallThreshold: 0.8, rotation: 'never' });
     for (const rotation of ['auto', 'always', 'regions']) expect(readSettings({ ...base, rotation })).toMatchObject({ rotation });
+  });
+  it('asks a zoomed or moving read for more person score before it is a fall', () => {
+    const s = readSettings(base);
+    for (const pass of ['upright', 'turn90', 'turn-135', 'cw']) expect(fallMinConfidence(pass, s)).toBe(0.2);
+    for (const pass of ['cw-zoom', 'ccw-zoom', 'moving']) expect(fallMinConfidence(pass, s)).toBe(0.26);
   });
   it('rejects bad or missing values with INVALID_CONFIG', () => {
     const cases: Record<string, unknown>[] = [
