@@ -138,4 +138,32 @@ describe('metrics of a running server', { timeout: 30_000 }, () => {
     expectTraffic(await res.text());
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
   });
+
+});
+
+describe('the metrics port after an answer', { timeout: 30_000 }, () => {
+  let server: ServerProcess;
+  let frames: FrameDir;
+  let port: number;
+
+  beforeAll(async () => {
+    frames = new FrameDir();
+    port = await freePort();
+    server = await startServerProcess({ RUTH_WORKERS: '1', RUTH_METRICS_PORT: String(port) });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    server?.cleanup();
+    frames?.cleanup();
+  });
+
+  it('counts every answer a caller already has', async () => {
+    const good = frames.nv12('s.nv12', 64, 48);
+    const successes = async (): Promise<number | undefined> => samples(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).get('ruth_inference_request_success_total');
+    // The worker writes each answer itself and reports it a moment later: a scrape must take that report in first.
+    for (let i = 1; i <= 20; i++) {
+      expect((await request(server.socketPath, goodRequest(good))).error).toBeNull();
+      expect(await successes()).toBe(i);
+    }
+  });
 });

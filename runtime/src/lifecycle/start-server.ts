@@ -71,7 +71,7 @@ export async function startServer(options: ServeOptions, log: Logger, signal?: A
   let bound: { router: RequestRouter; server: IpcServer; heartbeat: Heartbeat };
   try {
     // Before the socket, so a port already taken fails start-up before the socket is bound.
-    scrape = options.metricsPort === undefined ? null : await startMetricsEndpoint(metrics, options.metricsPort);
+    scrape = options.metricsPort === undefined ? null : await startMetricsEndpoint(metrics, options.metricsPort, () => pool.settleReports());
     bound = await bindSocket(options, config, stats, metrics, log);
   } catch (err) {
     await pool.close();

@@ -6,16 +6,25 @@
 import http from 'node:http';
 import type { Metrics } from './metrics.js';
 
-export async function startMetricsEndpoint(metrics: Metrics, port: number): Promise<http.Server> {
+/**
+ * `settle`: takes in the answers workers wrote but have not reported yet
+ * (WorkerPool.settleReports), so a scrape never lags what a caller already
+ * received.
+ */
+export async function startMetricsEndpoint(metrics: Metrics, port: number, settle: () => void = () => undefined): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /metrics\n');
       return;
     }
-    metrics.text().then(
-      (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
-      (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err instanceof Error ? err.message : String(err)}\n`),
-    );
+    settle();
+    // After the settled tasks' own reactions (the router counts them in a promise reaction).
+    Promise.resolve()
+      .then(() => metrics.text())
+      .then(
+        (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err instanceof Error ? err.message : String(err)}\n`),
+      );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
