@@ -2,14 +2,16 @@
  * One frame → people: find where people are, then read each one the right
  * way up, with the poses mapped back and duplicates merged.
  *
- * Default policy ("regions"): MoveNet's upright pass reads the upright
- * people and, in its six slots, leaves the places where someone may be
- * lying: a box wider than tall (whatever its score: MoveNet often leaves
- * one on a lying person it cannot read) or a candidate that is not a clear
- * upright person. Up to `zoomRegions` such places, strongest first, are cut
- * out, enlarged and read turned a quarter each way (zoomIn): a crop turned
- * upright, not the whole frame turned. Frames of upright people, and
- * frames with nobody, cost the one upright pass.
+ * Default policy ("views"): MoveNet reads the window upright and turned by
+ * each angle of `views` (turn-view.ts), so a person lying in any direction is
+ * read near upright in some view; then up to `zoomRegions` places that no
+ * view could read (wide slot boxes, ranked by how many views left one there)
+ * are cut out, enlarged and read turned a quarter each way (zoomIn).
+ *
+ * "regions": the upright pass alone picks the places to zoom into: a box
+ * wider than tall (whatever its score) or a candidate that is not a clear
+ * upright person. Frames of upright people, and frames with nobody, cost
+ * the one upright pass.
  *
  * The whole-frame quarter turns stay as explicit options: "always" runs
  * MoveNet on the whole input turned each way (3 passes), "auto" only when
@@ -17,6 +19,7 @@
  * followed by the zoomed look at wide boxes no pass could read. "never"
  * is the upright pass alone.
  */
+import { boxIou } from '@ruth-ai/model-runtime';
 import { looksHorizontal, type FallRule } from './fall-decision.js';
 import { decodePoses, type Pose } from './keypoints.js';
 import { offsetPose, rotateImage, unturnPose } from './rotate.js';
@@ -44,6 +47,8 @@ export interface DetectOptions {
   zoomRegions: number;
   /** At most this many when no pass found anybody: a scene with nobody costs no more than one with people. */
   zoomRegionsNobody: number;
+  /** A zoomed square's side, in the hint box's longer sides (zoom.ts zoomSquare). */
+  zoomContext: number;
   /** The decision's constants (fall-decision.ts). */
   rule: FallRule;
   /** "views": the whole window is also read turned by each of these angles (degrees clockwise). */
@@ -85,18 +90,18 @@ export async function detectPeople(input: Uint8Array, stride: number, win: Windo
   const angles = turnAngles(candidates, raw, opts);
   if (angles.length === 0) return { people: mergePeople(all, opts.mergeIou), passes };
   // The whole window read turned by each angle; then a zoomed look at the wide boxes no view could read.
-  const slots = [...raw];
+  const slots: Pose[][] = [raw];
   for (const angle of angles) {
     const slanted = angle % 90 !== 0;
     const side = slanted ? opts.slantedViewSide : stride;
     const view = turnedView(input, stride, win, angle, side);
     const poses = decodePoses(await run(view.image, view.width, view.height), view.width, view.height).map((p) => poseToInput(p, view, angle));
-    slots.push(...poses);
+    slots.push(poses);
     // Turned to a slant, an animal or a pattern reads as a weak person more often than upright.
     all = all.concat(toPeople(poses, `turn${angle}`, slanted ? Math.max(opts.minScore, opts.slantedMinScore) : opts.minScore, opts.rule));
     passes++;
   }
-  const zoomed = await zoomIn(input, stride, zoomHints(slots, all, zoomBudget(all, opts)), run, opts);
+  const zoomed = await zoomIn(input, stride, zoomHints(slots, all, zoomBudget(all, opts), opts.mergeIou), run, opts);
   return { people: mergePeople(all.concat(zoomed.people), opts.mergeIou), passes: passes + zoomed.passes };
 }
 
@@ -125,13 +130,22 @@ function zoomBudget(found: Person[], opts: DetectOptions): number {
 
 /**
  * Wide slot boxes (from any pass) that no person already found explains:
- * where a small lying person may be that no pass could read. Strongest
- * first, one per place, at most `max`.
+ * where a small lying person may be that no pass could read. One per place,
+ * at most `max`, ranked first by how many OTHER passes left a slot on the
+ * same place (box IoU above `sameIou`), then by score. The scores of such
+ * slots are near zero and say little; a lying person nobody could read still
+ * leaves boxes at the same place in several turned views, where a weak junk
+ * slot is usually seen by one (dev: the first hint lands on a missed fallen
+ * person 9 times instead of 6).
  */
-function zoomHints(slots: Pose[], found: Person[], max: number): Pose[] {
+function zoomHints(slotsByPass: Pose[][], found: Person[], max: number, sameIou: number): Pose[] {
   const explained = found.filter((p) => !p.fall.uncertain).map(personBox);
+  const seenBy = (s: Pose, own: number): number =>
+    slotsByPass.filter((pass, i) => i !== own && pass.some((o) => boxIou(s.box, o.box) > sameIou)).length;
+  const ranked = slotsByPass.flatMap((pass, i) => pass.filter(lyingHint).map((s) => ({ s, seen: seenBy(s, i) })))
+    .sort((a, b) => b.seen - a.seen || b.s.score - a.s.score);
   const hints: Pose[] = [];
-  for (const s of slots.filter(lyingHint).sort((a, b) => b.score - a.score)) {
+  for (const { s } of ranked) {
     if (hints.length >= max) break;
     if (explained.some((b) => overlap(s.box, b) > 0.5) || hints.some((h) => overlap(s.box, h.box) > 0.5)) continue;
     hints.push(s);
@@ -167,13 +181,13 @@ async function zoomIn(input: Uint8Array, size: number, hints: Pose[], run: RunPo
   let people: Person[] = [];
   let passes = 0;
   for (const h of hints) {
-    let sq = zoomSquare(h.box, size);
+    let sq = zoomSquare(h.box, size, opts.zoomContext);
     let found = await readSquare(input, size, sq, run, opts);
     passes += 2;
     const cut = found.find((p) => touchesEdge(personBox(p), sq, size));
     if (cut) {
       const b = personBox(cut);
-      sq = zoomSquare([Math.min(b[0], h.box[0]), Math.min(b[1], h.box[1]), Math.max(b[2], h.box[2]), Math.max(b[3], h.box[3])], size);
+      sq = zoomSquare([Math.min(b[0], h.box[0]), Math.min(b[1], h.box[1]), Math.max(b[2], h.box[2]), Math.max(b[3], h.box[3])], size, opts.zoomContext);
       found = await readSquare(input, size, sq, run, opts);
       passes += 2;
     }

@@ -93,6 +93,7 @@ export default defineModel<State>({
       mergeIou: settings.mergeIou,
       zoomRegions: settings.zoomRegions,
       zoomRegionsNobody: settings.zoomRegionsNobody,
+      zoomContext: settings.zoomContext,
       rule: settings.rule,
       moving: settings.motionRegions > 0 && moved.length > 0
         ? { boxes: moved.map((b) => frameBoxToInput(b, g)), crop: frameCropper(frame, g), scale: g.scaleX, size: state.size, maxRegions: settings.motionRegions }

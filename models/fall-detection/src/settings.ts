@@ -23,7 +23,8 @@
  *   - zoom_regions (parameters): how many places get a zoomed, turned look
  *     ("regions"; after the turned passes for "auto" and "always"; 0 turns
  *     it off); zoom_regions_nobody_found: at most this many when no pass
- *     found anybody.
+ *     found anybody; zoom_context: a zoomed square's side in lengths of the
+ *     hint box's longer side.
  *   - motion_regions, motion_threshold, motion_learn_rate (parameters): how
  *     many moving places of a fixed camera's scene get an upright look closer,
  *     cut from the full-resolution frame (0 turns it off), the brightness
@@ -56,6 +57,8 @@ export interface Settings {
   zoomRegions: number;
   /** Zoomed looks when no pass found anybody (detect-people.ts zoomBudget). */
   zoomRegionsNobody: number;
+  /** A zoomed square's side in hint-box lengths. */
+  zoomContext: number;
   /** Upright looks closer at moving places per frame (moving-people.ts); 0: off. */
   motionRegions: number;
   motion: MotionOptions;
@@ -75,6 +78,16 @@ function count(config: Readonly<MergedConfig>, name: string, max: number): numbe
   const value = config[name];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
     const why = value === undefined || value === null ? 'is missing (model.yaml parameters should set it)' : `must be an integer in [0, ${max}], got ${JSON.stringify(value)}`;
+    throw new RuntimeError('INVALID_CONFIG', `config.${name} ${why}`);
+  }
+  return value;
+}
+
+/** A number in [min, max]. */
+function between(config: Readonly<MergedConfig>, name: string, min: number, max: number): number {
+  const value = config[name];
+  if (typeof value !== 'number' || !(value >= min && value <= max)) {
+    const why = value === undefined || value === null ? 'is missing (model.yaml parameters should set it)' : `must be a number in [${min}, ${max}], got ${JSON.stringify(value)}`;
     throw new RuntimeError('INVALID_CONFIG', `config.${name} ${why}`);
   }
   return value;
@@ -149,6 +162,7 @@ export function readSettings(config: Readonly<MergedConfig>): Settings {
     // Each region costs two small passes; 18 is every slot of the three passes.
     zoomRegions: count(config, 'zoom_regions', 18),
     zoomRegionsNobody: count(config, 'zoom_regions_nobody_found', 18),
+    zoomContext: between(config, 'zoom_context', 1, 4),
     motionRegions: count(config, 'motion_regions', 8),
     motion: { threshold: count(config, 'motion_threshold', 255), learnRate: unit(config, 'motion_learn_rate') },
     rule: readRule(config),

@@ -24,13 +24,14 @@ export interface Square {
 
 /** Side of the zoom window (a multiple of 32): 128² costs about a third of a 256×192 pass. */
 export const ZOOM_WINDOW = 128;
-/** Context around the hint box: the box is often smaller than the person. */
-const CONTEXT = 1.6;
 /** Never enlarge more than this (in the 256 input, a 32 px square at most ×4). */
 const MIN_SIDE = ZOOM_WINDOW / 4;
 
-/** A square in input pixels centred on `box`, CONTEXT times its longer side, kept inside the input where possible. */
-export function zoomSquare(box: readonly number[], size: number, context = CONTEXT): Square {
+/**
+ * A square in input pixels centred on `box`, `context` times its longer side
+ * (model.yaml `zoom_context`), kept inside the input where possible.
+ */
+export function zoomSquare(box: readonly number[], size: number, context: number): Square {
   const side = Math.min(size, Math.max(MIN_SIDE, context * Math.max(box[2] - box[0], box[3] - box[1])));
   const cx = (box[0] + box[2]) / 2;
   const cy = (box[1] + box[3]) / 2;

@@ -131,7 +131,7 @@ describe('lying hint (the trigger for the turned passes)', () => {
 
 describe('zoom (a closer look at a small lying person)', () => {
   it('cuts a square around the hint, inside the input, and maps poses back', () => {
-    const sq = zoomSquare([200, 240, 250, 250], 256);
+    const sq = zoomSquare([200, 240, 250, 250], 256, 1.6);
     expect(sq.side).toBeCloseTo(80);
     expect(sq.x + sq.side).toBeLessThanOrEqual(256);
     expect(sq.y).toBe(256 - 80); // pushed up to stay inside
@@ -154,7 +154,7 @@ describe('settings', () => {
   const base = defaultConfig(loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url))));
   it('reads model.yaml defaults and request overrides', () => {
     expect(readSettings(base)).toEqual({
-      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 1, zoomRegionsNobody: 1,
+      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 1, zoomRegionsNobody: 1, zoomContext: 1.3,
       motionRegions: 4, motion: { threshold: 14, learnRate: 0.05 },
       rule: { trunk: [20, 45], legs: [20, 45], wide: [0.8, 1.5], headLow: [0.6, 0.1], bentOver: 0.3, hiddenLegs: 0.8, cueWeight: 0.2, minKeypoints: 5 },
     });
@@ -174,6 +174,7 @@ describe('settings', () => {
       { ...base, trunk_angle_ramp: [40, 40] }, { ...base, trunk_angle_ramp: [40] }, { ...base, leg_angle_ramp: ['a', 65] }, { ...base, cue_weight: 0.6 },
       { ...base, min_keypoints: 18 }, { ...base, head_above_hips_ramp: undefined },
       { ...base, views: [0] }, { ...base, views: [45, 45] }, { ...base, views: [200] }, { ...base, views: 'all' }, { ...base, slanted_view_side: 200 }, { ...base, slanted_view_side: 32 }, { ...base, motion_regions: 9 }, { ...base, motion_learn_rate: 2 },
+      { ...base, zoom_context: 0.9 }, { ...base, zoom_context: 5 }, { ...base, zoom_context: '1.3' }, { ...base, zoom_context: undefined },
     ];
     for (const bad of cases) {
       let caught: unknown;
