@@ -187,8 +187,11 @@ describe('readFrame: hostile paths (issue 8, finding 3)', () => {
 
   it('never serves a raw file reached through a folder swapped for a symlink between check and open', () => {
     const { inner, secretDir } = swappable('frame.gray');
-    const read = (): unknown => readFrame(join(inner, 'frame.gray'), meta, { allowedRoots: [root], hooks: { afterCheck: swapToLink(inner, secretDir) } });
-    expect(codeOf(read)).toBe('PATH_NOT_ALLOWED');
+    // The check is made on the resolved descriptor itself: what is read is the file checked (moved along with its folder), never the secret.
+    const frame = readFrame(join(inner, 'frame.gray'), meta, { allowedRoots: [root], hooks: { afterCheck: swapToLink(inner, secretDir) } });
+    expect(Array.from(frame.data)).toEqual(Array(16).fill(1));
+    // The path now leads out of the roots: refused, without naming where.
+    expect(codeOf(() => readFrame(join(inner, 'frame.gray'), meta, opts()))).toBe('PATH_NOT_ALLOWED');
     expect(messageOf(() => readFrame(join(inner, 'frame.gray'), meta, opts()))).not.toContain(outside);
   });
 

@@ -10,10 +10,14 @@
  *     between the check and the open (O_NOFOLLOW guards only the last
  *     component) would make the open land outside the roots.
  *
+ * resolveInsideRoots does both at once for the common case (an O_PATH
+ * descriptor, checked before anything is opened for reading); every refusal
+ * comes from the two steps.
+ *
  * Refusals never say where a path resolves or whether it exists: a caller
  * must not learn anything about files outside the roots.
  */
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readlinkSync, realpathSync, type BigIntStats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { RuntimeError } from '../errors/errors.js';
 
@@ -81,14 +85,19 @@ function notAllowed(reference: string, roots: readonly string[]): RuntimeError {
   return new RuntimeError('PATH_NOT_ALLOWED', `frame_reference ${JSON.stringify(reference)} is outside the allowed roots (${roots.join(':')})`);
 }
 
-/** Returns the real path of `reference`, or throws PATH_NOT_ALLOWED / FRAME_NOT_FOUND / FRAME_UNREADABLE. */
-export function resolveAllowedPath(reference: string, allowedRoots: readonly string[]): string {
+/** The normalised absolute path of `reference`; throws PATH_NOT_ALLOWED for an obvious escape, before the file system is touched. */
+function lexicalPath(reference: string, allowedRoots: readonly string[]): string {
   if (typeof reference !== 'string' || reference.length === 0 || !isAbsolute(reference) || reference.includes('\0')) {
     throw new RuntimeError('PATH_NOT_ALLOWED', `frame_reference must be an absolute path, got ${JSON.stringify(reference)}`);
   }
   const lexical = resolve(reference);
-  // Refuse obvious escapes before touching the file system.
   if (!insideAny(lexical, allowedRoots, false) && !insideAny(lexical, allowedRoots, true)) throw notAllowed(reference, allowedRoots);
+  return lexical;
+}
+
+/** Returns the real path of `reference`, or throws PATH_NOT_ALLOWED / FRAME_NOT_FOUND / FRAME_UNREADABLE. */
+export function resolveAllowedPath(reference: string, allowedRoots: readonly string[]): string {
+  const lexical = lexicalPath(reference, allowedRoots);
   let real: string;
   try {
     real = realpathSync.native(lexical);
@@ -129,4 +138,39 @@ export function verifyOpenedPath(fd: number, checkedPath: string, what: string):
   if (opened !== checkedPath) {
     throw new RuntimeError('PATH_NOT_ALLOWED', `${what} ${JSON.stringify(checkedPath)} changed between its check and its open (a folder on its path was replaced); not read`);
   }
+}
+
+/** Linux's O_PATH (not in fs.constants): resolves a path to a descriptor without opening the file itself. */
+const O_PATH = 0o10000000;
+
+/**
+ * Both steps at once, for the common case: the kernel resolves the
+ * reference (symlinks included) into an O_PATH descriptor, which opens
+ * nothing (no device or FIFO sees an open), and the check is made on that
+ * descriptor's own path, so nothing can be swapped between check and open.
+ * A regular file is then opened for reading through /proc/self/fd/N, which
+ * reaches that very file whatever its path has become: 7 system calls a
+ * frame instead of 10.
+ *
+ * Returns the real path, its stat and the O_PATH descriptor (the caller
+ * closes it), or null for anything else (missing, outside the roots, no
+ * /proc...): resolveAllowedPath then gives the exact refusal, so both ways
+ * refuse alike.
+ */
+export function resolveInsideRoots(reference: string, allowedRoots: readonly string[]): { real: string; stat: BigIntStats; handle: number } | null {
+  const lexical = lexicalPath(reference, allowedRoots);
+  let handle: number;
+  try {
+    handle = openSync(lexical, O_PATH);
+  } catch {
+    return null;
+  }
+  try {
+    const real = readlinkSync(`/proc/self/fd/${handle}`);
+    if (!real.endsWith(DELETED) && insideAny(real, allowedRoots, true)) return { real, stat: fstatSync(handle, { bigint: true }), handle };
+  } catch {
+    // No /proc, or the file is gone: the two steps decide.
+  }
+  closeSync(handle);
+  return null;
 }

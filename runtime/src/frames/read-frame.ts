@@ -13,13 +13,13 @@
  * The returned Frame's data aliases a per-thread buffer: it is valid only
  * until the next readFrame() call in the same thread.
  */
-import { closeSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, openSync, statSync, type BigIntStats } from 'node:fs';
 import type { FrameMetadata } from '../api/wire.js';
 import { RuntimeError } from '../errors/errors.js';
 import { openRegularFile, readFully, tooShort, type Frame } from './frame-file.js';
 import { readExportFolder, type ExportReadHooks } from './read-export.js';
 import { frameLayout } from './layout.js';
-import { resolveAllowedPath } from './path-guard.js';
+import { resolveAllowedPath, resolveInsideRoots } from './path-guard.js';
 import { readBuffer } from './read-buffer.js';
 
 export type { Frame } from './frame-file.js';
@@ -34,12 +34,18 @@ export interface ReadFrameOptions {
 }
 
 function readRawFile(path: string, meta: FrameMetadata, checked: BigIntStats): Frame {
-  const layout = frameLayout(meta.format, meta.width, meta.height, meta.stride ?? undefined);
   const { fd, stat } = openRegularFile(path, 'frame_reference');
+  if (stat.ino !== checked.ino || stat.dev !== checked.dev) {
+    closeSync(fd);
+    throw new RuntimeError('FRAME_TORN', `frame_reference ${JSON.stringify(path)} was replaced between its check and its open`);
+  }
+  return readOpenFile(fd, stat, path, meta);
+}
+
+/** Reads the frame from open regular file `fd`, and closes it. */
+function readOpenFile(fd: number, stat: BigIntStats, path: string, meta: FrameMetadata): Frame {
   try {
-    if (stat.ino !== checked.ino || stat.dev !== checked.dev) {
-      throw new RuntimeError('FRAME_TORN', `frame_reference ${JSON.stringify(path)} was replaced between its check and its open`);
-    }
+    const layout = frameLayout(meta.format, meta.width, meta.height, meta.stride ?? undefined);
     const size = Number(stat.size);
     if (size < layout.byteLength) throw new RuntimeError('FRAME_TOO_SHORT', tooShort(path, size, layout));
     const buf = readBuffer(layout.byteLength);
@@ -52,7 +58,37 @@ function readRawFile(path: string, meta: FrameMetadata, checked: BigIntStats): F
   }
 }
 
+/**
+ * Opens for reading the very file an O_PATH descriptor resolved, whatever its
+ * path has become since (its /proc/self/fd link is a magic link: no
+ * O_NOFOLLOW). Null when it cannot be read (the two-step check names why).
+ */
+function reopen(handle: number): number | null {
+  try {
+    return openSync(`/proc/self/fd/${handle}`, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+}
+
 export function readFrame(reference: string, meta: FrameMetadata, options: ReadFrameOptions): Frame {
+  const found = resolveInsideRoots(reference, options.allowedRoots);
+  if (found) {
+    try {
+      if (found.stat.isDirectory()) {
+        options.hooks?.afterCheck?.();
+        return readExportFolder(found.real, options.hooks);
+      }
+      if (found.stat.isFile()) {
+        options.hooks?.afterCheck?.();
+        const fd = reopen(found.handle);
+        if (fd !== null) return readOpenFile(fd, found.stat, found.real, meta);
+      }
+    } finally {
+      closeSync(found.handle);
+    }
+  }
+  // Anything else (missing, outside, a FIFO, no /proc): the two-step check, which names the refusal.
   const real = resolveAllowedPath(reference, options.allowedRoots);
   options.hooks?.afterCheck?.();
   let checked: BigIntStats;
