@@ -69,7 +69,7 @@ export class RequestRouter implements MessageHandler {
       this.#stats.inFlight++;
       const result = this.runner.run(request, target ? { target, echo } : undefined);
       if (!(result instanceof Promise)) return this.#finish(echo, result, started);
-      return result.then((r) => this.#finish(echo, r, started));
+      return result.then((r) => this.#finish(echo, r, started, target));
     } catch (err) {
       const echo = echoOf(parsed, this.#modelId);
       if (isRuntimeError(err)) return this.#fail(echo, err.code, err.message, started);
@@ -77,13 +77,14 @@ export class RequestRouter implements MessageHandler {
     }
   }
 
-  #finish(echo: Echo, result: TaskResult, started: number): string {
+  #finish(echo: Echo, result: TaskResult, started: number, target?: ReplyTarget): string {
     this.#stats.inFlight--;
     if (!result.ok) return this.#fail(echo, result.code, result.message, started);
     const ms = performance.now() - started;
     this.#stats.record(ms, false);
     this.#metrics.request(null, ms, echo.camera_id);
-    return successResponse(echo, result.detections, result.metadata);
+    // Its worker wrote the answer (the connection sends only what it left): no text to build.
+    return target?.written ? '' : successResponse(echo, result.detections, result.metadata);
   }
 
   #fail(echo: Echo, code: ErrorCode, message: string, started: number): string {
