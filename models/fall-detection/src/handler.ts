@@ -96,7 +96,7 @@ export default defineModel<State>({
       zoomContext: settings.zoomContext,
       rule: settings.rule,
       moving: settings.motionRegions > 0 && moved.length > 0
-        ? { boxes: moved.map((b) => frameBoxToInput(b, g)), crop: frameCropper(frame, g), scale: g.scaleX, size: state.size, maxRegions: settings.motionRegions }
+        ? { boxes: moved.map((b) => frameBoxToInput(b, g)), crop: frameCropper(frame, g), scale: g.scaleX, size: state.size, maxRegions: settings.motionRegions, maxShrink: settings.motionMaxShrink }
         : undefined,
     });
     const detections = people.map((p) => toDetection(p, input.geometry, settings));

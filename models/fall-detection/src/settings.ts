@@ -25,10 +25,11 @@
  *     it off); zoom_regions_nobody_found: at most this many when no pass
  *     found anybody; zoom_context: a zoomed square's side in lengths of the
  *     hint box's longer side.
- *   - motion_regions, motion_threshold, motion_learn_rate (parameters): how
- *     many moving places of a fixed camera's scene get an upright look closer,
- *     cut from the full-resolution frame (0 turns it off), the brightness
- *     step that counts as motion, and how fast the background follows.
+ *   - motion_regions, motion_threshold, motion_learn_rate, motion_max_shrink
+ *     (parameters): how many moving places of a fixed camera's scene get an
+ *     upright look closer, cut from the full-resolution frame (0 turns it
+ *     off), the brightness step that counts as motion, how fast the
+ *     background follows, and how much such a look may shrink the frame.
  * A bad or missing value is INVALID_CONFIG. There are no fallback constants:
  * the handler checks model.yaml's values once at load, so a model.yaml that
  * lacks one fails at start-up rather than on every request.
@@ -61,6 +62,8 @@ export interface Settings {
   zoomContext: number;
   /** Upright looks closer at moving places per frame (moving-people.ts); 0: off. */
   motionRegions: number;
+  /** A moving place's read shrinks the frame at most this much (moving-people.ts readWindow). */
+  motionMaxShrink: number;
   motion: MotionOptions;
   rule: FallRule;
 }
@@ -164,6 +167,7 @@ export function readSettings(config: Readonly<MergedConfig>): Settings {
     zoomRegionsNobody: count(config, 'zoom_regions_nobody_found', 18),
     zoomContext: between(config, 'zoom_context', 1, 4),
     motionRegions: count(config, 'motion_regions', 8),
+    motionMaxShrink: between(config, 'motion_max_shrink', 1, 8),
     motion: { threshold: count(config, 'motion_threshold', 255), learnRate: unit(config, 'motion_learn_rate') },
     rule: readRule(config),
   };

@@ -155,7 +155,7 @@ describe('settings', () => {
   it('reads model.yaml defaults and request overrides', () => {
     expect(readSettings(base)).toEqual({
       personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 1, zoomRegionsNobody: 1, zoomContext: 1.3,
-      motionRegions: 4, motion: { threshold: 14, learnRate: 0.05 },
+      motionRegions: 4, motionMaxShrink: 1.5, motion: { threshold: 14, learnRate: 0.05 },
       rule: { trunk: [20, 45], legs: [20, 45], wide: [0.8, 1.5], headLow: [0.6, 0.1], bentOver: 0.3, hiddenLegs: 0.8, cueWeight: 0.2, minKeypoints: 5 },
     });
     expect(readSettings({ ...base, trunk_angle_ramp: [30, 55] }).rule.trunk).toEqual([30, 55]);
@@ -175,6 +175,7 @@ describe('settings', () => {
       { ...base, min_keypoints: 18 }, { ...base, head_above_hips_ramp: undefined },
       { ...base, views: [0] }, { ...base, views: [45, 45] }, { ...base, views: [200] }, { ...base, views: 'all' }, { ...base, slanted_view_side: 200 }, { ...base, slanted_view_side: 32 }, { ...base, motion_regions: 9 }, { ...base, motion_learn_rate: 2 },
       { ...base, zoom_context: 0.9 }, { ...base, zoom_context: 5 }, { ...base, zoom_context: '1.3' }, { ...base, zoom_context: undefined },
+      { ...base, motion_max_shrink: 0.5 }, { ...base, motion_max_shrink: 9 }, { ...base, motion_max_shrink: undefined },
     ];
     for (const bad of cases) {
       let caught: unknown;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame, frameLayout, type Frame } from '@ruth-ai/model-runtime';
 import { decodeImage, resizeRgb, type RgbImage } from '@ruth-ai/model-runtime/image';
 import { MotionTracker, type FrameBox } from '../src/motion.js';
-import { movingSquare, splitWide } from '../src/moving-people.js';
+import { explainedShare, movingSquare, readWindow, splitWide } from '../src/moving-people.js';
 
 const W = 640;
 const H = 480;
@@ -89,6 +89,31 @@ describe('moving squares', () => {
     const edge = movingSquare([250, 250, 256, 256], scale, 256);
     expect(edge.x + edge.side).toBeLessThanOrEqual(256);
     expect(edge.y + edge.side).toBeLessThanOrEqual(256);
+  });
+});
+
+describe('moving places the upright pass explains', () => {
+  it('are those its people cover most of, not any place one of them stands in', () => {
+    const place: [number, number, number, number] = [0, 0, 100, 50];
+    // One walker read upright in a place three walkers wide: two thirds still unexplained.
+    expect(explainedShare(place, [[0, 0, 33, 50]])).toBeCloseTo(0.33, 2);
+    expect(explainedShare(place, [[0, 0, 33, 50], [33, 0, 66, 50]])).toBeCloseTo(0.66, 2);
+    expect(explainedShare(place, [[-10, -10, 110, 60]])).toBe(1);
+    expect(explainedShare(place, [[200, 0, 250, 50]])).toBe(0);
+  });
+});
+
+describe('the window a moving square is read on', () => {
+  // 768x576 in a 256 input: 1/3 input px per frame px.
+  const scale = 1 / 3;
+  it('is 128 px while that shrinks the frame at most maxShrink', () => {
+    expect(readWindow({ x: 0, y: 0, side: 100 * scale }, scale, 256, 1.5)).toBe(128);
+    expect(readWindow({ x: 0, y: 0, side: 192 * scale }, scale, 256, 1.5)).toBe(128);
+  });
+  it('grows in steps of 32 for larger squares, up to the input side', () => {
+    expect(readWindow({ x: 0, y: 0, side: 255 * scale }, scale, 256, 1.5)).toBe(192);
+    expect(readWindow({ x: 0, y: 0, side: 538 * scale }, scale, 256, 1.5)).toBe(256);
+    expect(readWindow({ x: 0, y: 0, side: 538 * scale }, scale, 256, 8)).toBe(128);
   });
 });
 
