@@ -18,6 +18,8 @@ const sha = (file: string): string => createHash('sha256').update(readFileSync(f
 function copyModel(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ruth-fetch-cli-'));
   cpSync(path.join(MODEL, 'model.yaml'), path.join(dir, 'model.yaml'));
+  // The committed int8 calibration the quantizing conversion reads.
+  cpSync(path.join(MODEL, 'calibration'), path.join(dir, 'calibration'), { recursive: true });
   symlinkSync(path.join(MODEL, 'node_modules'), path.join(dir, 'node_modules'));
   return dir;
 }
@@ -81,11 +83,34 @@ describe('ruth-model fetch-weights', { timeout: 60_000 }, () => {
     expect(self.stderr).toBe('ruth-model fetch-weights: WEIGHT_SOURCE: weights[2].source.from "weights/movenet-multipose.onnx" must be the path of an earlier weight\n');
 
     // The centre heatmap's Sigmoid belongs to the decoding, which the converter leaves out.
-    writeFileSync(yamlFile, original.replace(/(source:\s+convert: tfjs-graph-to-onnx[\s\S]*?outputs:\s+- )\S+/, '$1StatefulPartitionedCall/Sigmoid'));
+    writeFileSync(yamlFile, original.replace(/(source:\s+convert: tfjs-graph-to-onnx[\s\S]*?outputs:[^\n]*\s+- )\S+/, '$1StatefulPartitionedCall/Sigmoid'));
     const op = await fetch(dir);
     expect(op.code).toBe(1);
     expect(op.stderr).toMatch(/^ruth-model fetch-weights: WEIGHT_SOURCE: weights\[2\]: tfjs-graph-to-onnx of weights\/movenet-multipose.json failed: StatefulPartitionedCall\/Sigmoid: op Sigmoid is not supported\n$/);
     expect(existsSync(path.join(dir, 'weights/movenet-multipose.onnx'))).toBe(false);
+  });
+
+  it('exits 1 when the int8 calibration belongs to another model or lacks a tensor, and writes nothing', async () => {
+    const dir = copyModel();
+    dirs.push(dir);
+    const config = loadModelConfig(path.join(dir, 'model.yaml'));
+    const index = config.weights.findIndex((w) => w.source && 'convert' in w.source && w.source.convert === 'onnx-quantize-int8');
+    const w = config.weights[index]!;
+    const source = w.source as { from: string; ranges: string };
+    const rangesFile = path.join(dir, source.ranges);
+    const ranges = JSON.parse(readFileSync(rangesFile, 'utf8')) as { model_sha256: string; ranges: Record<string, unknown> };
+    writeFileSync(rangesFile, JSON.stringify({ ...ranges, model_sha256: '0'.repeat(64) }));
+    const other = await fetch(dir);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(`WEIGHT_SOURCE: weights[${index}]: onnx-quantize-int8 of ${source.from} failed: ${source.ranges} was calibrated on a model with sha256 ${'0'.repeat(64)}, ${source.from} has ${ranges.model_sha256}: calibrate again`);
+
+    const [dropped] = Object.keys(ranges.ranges).filter((t) => t.startsWith('Clip__')).sort(); // a Conv's Relu6 output: always quantized
+    delete ranges.ranges[dropped!];
+    writeFileSync(rangesFile, JSON.stringify(ranges));
+    const lacking = await fetch(dir);
+    expect(lacking.code).toBe(1);
+    expect(lacking.stderr).toContain(`failed: no calibrated range for tensor ${dropped}\n`);
+    expect(existsSync(path.join(dir, w.path))).toBe(false);
   });
 
   it('exits 1 naming the package when the pinned source is not installed', async () => {

@@ -27,7 +27,18 @@ export interface ConvertedWeightSource {
   outputs: string[];
 }
 
-export type WeightSource = NpmWeightSource | ConvertedWeightSource;
+/** A weight made at build time by quantizing an earlier ONNX weight to int8 (runtime/src/convert/quantize-int8.ts). */
+export interface QuantizedWeightSource {
+  convert: 'onnx-quantize-int8';
+  /** The `path` of an earlier weight: the float ONNX model. */
+  from: string;
+  /** Path (in the model folder) of the committed activation ranges JSON. */
+  ranges: string;
+  /** Tensors whose producing Conv stays float. */
+  keep_float?: string[];
+}
+
+export type WeightSource = NpmWeightSource | ConvertedWeightSource | QuantizedWeightSource;
 
 export interface WeightFile {
   path: string;
