@@ -138,7 +138,7 @@ function zoomBudget(found: Person[], opts: DetectOptions): number {
  * slot is usually seen by one (dev: the first hint lands on a missed fallen
  * person 9 times instead of 6).
  */
-function zoomHints(slotsByPass: Pose[][], found: Person[], max: number, sameIou: number): Pose[] {
+export function zoomHints(slotsByPass: Pose[][], found: Person[], max: number, sameIou: number): Pose[] {
   const explained = found.filter((p) => !p.fall.uncertain).map(personBox);
   const seenBy = (s: Pose, own: number): number =>
     slotsByPass.filter((pass, i) => i !== own && pass.some((o) => boxIou(s.box, o.box) > sameIou)).length;

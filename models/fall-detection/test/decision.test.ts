@@ -11,7 +11,7 @@ import { assessFall, looksHorizontal } from '../src/fall-decision.js';
 import { KP, type Pose } from '../src/keypoints.js';
 import { rotateImage, unturnPoint } from '../src/rotate.js';
 import { fallMinConfidence, readSettings } from '../src/settings.js';
-import { lyingHint } from '../src/detect-people.js';
+import { lyingHint, zoomHints } from '../src/detect-people.js';
 import { modelWindow } from '../src/window.js';
 import { cropSquare, unzoomPose, zoomSquare } from '../src/zoom.js';
 
@@ -126,6 +126,16 @@ describe('lying hint (the trigger for the turned passes)', () => {
     expect(lyingHint(slot([10, 100, 76, 120]))).toBe(true);
     expect(lyingHint(slot([10, 20, 40, 120]))).toBe(false);
     expect(lyingHint(slot([10, 10, 18, 13]))).toBe(false);
+  });
+  it('zooms first where several views left a wide box, then by score; one look per place; none on a tall box', () => {
+    const at = (box: [number, number, number, number], score: number): Pose => ({ keypoints: [], score, box });
+    const lone = at([10, 10, 70, 40], 0.09); // the strongest slot, seen by its own pass only
+    const seen = at([100, 150, 160, 175], 0.03); // weak, but the other views left boxes on the same place
+    const tall = at([200, 20, 220, 120], 0.5);
+    const passes = [[lone, tall, seen], [at([102, 148, 158, 176], 0.02)], [at([98, 152, 163, 174], 0.0)], []];
+    expect(zoomHints(passes, [], 1, 0.3)).toEqual([seen]);
+    // Its echoes in the other views are the same place: the second look goes to the lone box, the tall one never gets one.
+    expect(zoomHints(passes, [], 3, 0.3)).toEqual([seen, lone]);
   });
 });
 
