@@ -19,7 +19,7 @@ import { decodePoses } from '../src/keypoints.js';
 import { MotionTracker } from '../src/motion.js';
 import { loadMoveNet } from '../src/movenet.js';
 import { movingSquare, readWindow, splitWide } from '../src/moving-people.js';
-import { personBox, toPeople } from '../src/people.js';
+import { personBox, toPeople, type Person } from '../src/people.js';
 import { readSettings } from '../src/settings.js';
 import { modelWindow } from '../src/window.js';
 import { unzoomPose, type Box } from '../src/zoom.js';
@@ -60,14 +60,14 @@ for (const [name, c] of Object.entries(cases)) {
   const result = await detectPeople(input.data as Uint8Array, size, modelWindow(g), run, {
     minScore: settings.personThreshold, probeScore: settings.probeScore, rotation: settings.rotation, views: settings.views,
     slantedViewSide: settings.slantedViewSide, slantedMinScore: settings.slantedMinScore, mergeIou: settings.mergeIou,
-    zoomRegions: settings.zoomRegions, zoomRegionsNobody: settings.zoomRegionsNobody, rule: settings.rule,
+    zoomRegions: settings.zoomRegions, zoomRegionsNobody: settings.zoomRegionsNobody, zoomContext: settings.zoomContext, rule: settings.rule,
     moving: settings.motionRegions > 0 && boxes.length > 0 ? { boxes, crop, scale: g.scaleX, size, maxRegions: settings.motionRegions, maxShrink: settings.motionMaxShrink } : undefined,
   });
   passes += result.passes;
   frames++;
   // Every piece of every moving place read, cap or not, to see what each could give.
   const pieces = boxes.flatMap((b, i) => splitWide(b).map((p) => ({ place: i, piece: p, sq: movingSquare(p, g.scaleX, size) })));
-  const reads = [];
+  const reads: Person[][] = [];
   for (const p of pieces) {
     const n = readWindow(p.sq, g.scaleX, size, settings.motionMaxShrink);
     const poses = decodePoses(await run(crop(p.sq, n), n, n), n, n).map((q) => unzoomPose(q, p.sq, n));
