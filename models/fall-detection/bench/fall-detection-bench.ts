@@ -6,7 +6,8 @@
  * for 640×480 and 1920×1080 frames at 1 and 4 concurrent callers; when the
  * evaluation set is built (eval-set.ts), a mixed-scene row (a few frames of
  * every eval category in rotation) at 1 and 4 callers and the cost ratios
- * the issue targets (fallen vs standing, nobody vs standing, one caller).
+ * the issue targets (fallen vs standing, nobody vs standing, one caller;
+ * with the frames as they are and placed in one frame size, see costs()).
  * Writes docs/benchmarks.md (its own section only).
  *
  *   npm run bench:fall-detection   [BENCH_SECONDS=8] [EVAL_OUT=/tmp/fall-eval/set] [BENCH_CONFIG='{"rotation":"auto"}']
@@ -22,7 +23,7 @@ import { request, type InferenceResponse, fetchWeights, encodeFrame } from '@rut
 import { imageExists, percentile, startContainer, startServerProcess, writeSection } from '@ruth-ai/model-runtime/testing';
 import { decodeImage, resizeRgb } from '@ruth-ai/model-runtime/image';
 import { table, type Row } from './bench-report.js';
-import { COST_GROUPS, mixedFrames, type Frame } from './mixed-frames.js';
+import { COST_GROUPS, mixedFrames, PLACED_SIZE, placedFrames, squareShare, type Frame } from './mixed-frames.js';
 
 const IMAGE = process.env.BENCH_IMAGE ?? 'ruth-ai/fall-detection:latest';
 
@@ -60,19 +61,61 @@ async function measureAll(socket: string, frames: Frame[], target: string): Prom
   return rows;
 }
 
-/** The issue's cost targets, measured in one run at one caller: fallen vs standing, nobody vs standing. */
-async function costs(socket: string, mixed: Frame[]): Promise<string[]> {
-  const means = new Map<string, Row>();
-  for (const g of COST_GROUPS) {
-    const frames = mixed.filter((f) => g.categories.includes(f.category));
-    means.set(g.label, await measure(socket, frames, 1, `cost: ${g.label} (${frames.length} frames)`));
+/**
+ * The issue's cost targets at one caller: fallen vs standing, nobody vs
+ * standing. Twice: the eval frames as they are (their shapes differ between
+ * groups: a square picture gets a 256×256 window, a 4:3 one 256×192, so a
+ * group with more square pictures costs more per pass), then the same
+ * pictures placed in one frame size (placedFrames), which compares the
+ * scenes. The groups are measured interleaved (one frame of each in turn)
+ * so that a shared machine's changing load falls on all of them alike; each
+ * frame is its own camera (a camera sends one scene: no moving places).
+ */
+async function costs(socket: string, mixed: Frame[], shm: string): Promise<string[]> {
+  const lines: string[] = [];
+  const placed = placedFrames(shm, mixed.filter((f) => COST_GROUPS.some((g) => g.categories.includes(f.category))));
+  for (const [how, frames] of [['as they are', mixed], [`each placed in ${PLACED_SIZE.join('×')}`, placed]] as const) {
+    const groups = COST_GROUPS.map((g) => frames.filter((f) => g.categories.includes(f.category)));
+    const stats = await measureInterleaved(socket, groups);
+    const at = (label: string) => {
+      const i = COST_GROUPS.findIndex((g) => g.label === label);
+      return { ...stats[i]!, frames: groups[i]! };
+    };
+    const ratio = (a: string, b: string, target: string): string => {
+      const [ra, rb] = [at(a), at(b)];
+      return `- Cost, ${a} vs ${b}, frames ${how} (one caller, groups interleaved, mean / p50 ms): ${ra.mean.toFixed(0)} / ${ra.p50.toFixed(0)} vs ${rb.mean.toFixed(0)} / ${rb.p50.toFixed(0)}: ` +
+        `**${(ra.mean / rb.mean).toFixed(2)}×** (pose passes ${ra.passes.toFixed(2)} vs ${rb.passes.toFixed(2)}; pictures ${squareShare(ra.frames)} vs ${squareShare(rb.frames)}; target ${target}).`;
+    };
+    lines.push(ratio('a fallen person', 'standing people', '≤ 2×'), ratio('nobody', 'standing people', '≤ 1×'));
   }
-  const ratio = (a: string, b: string, target: string): string => {
-    const [ra, rb] = [means.get(a)!, means.get(b)!];
-    return `- Cost, ${a} vs ${b} (one caller, mean / p50 ms): ${ra.mean.toFixed(0)} / ${ra.p50.toFixed(0)} vs ${rb.mean.toFixed(0)} / ${rb.p50.toFixed(0)}: ` +
-      `**${(ra.mean / rb.mean).toFixed(2)}×** (pose passes ${ra.passes.toFixed(2)} vs ${rb.passes.toFixed(2)}; target ${target}).`;
-  };
-  return [ratio('a fallen person', 'standing people', '≤ 2×'), ratio('nobody', 'standing people', '≤ 1×')];
+  return lines;
+}
+
+/** One caller sends one frame of each group in turn, for SECONDS per group and until every frame was sent once. */
+async function measureInterleaved(socket: string, groups: Frame[][]): Promise<{ mean: number; p50: number; passes: number }[]> {
+  const latencies = groups.map((): number[] => []);
+  const passes = groups.map(() => 0);
+  const end = performance.now() + SECONDS * 1000 * groups.length;
+  const longest = Math.max(...groups.map((g) => g.length));
+  for (let n = 0; performance.now() < end || n < longest; n++) {
+    for (const [i, group] of groups.entries()) {
+      const { file, width, height, name } = group[n % group.length]!;
+      const now = Date.now() / 1000;
+      const s = performance.now();
+      const res = await request<InferenceResponse>(socket, {
+        frame_reference: file,
+        frame_metadata: { frame_id: n, width, height, format: 'NV12', timestamp: now },
+        camera_id: `bench-cost-${name}`, model_id: 'fall-detection', timestamp: now, config: CONFIG,
+      });
+      if (res.error) throw new Error(`cost frame ${name}: ${JSON.stringify(res.error)}`);
+      latencies[i]!.push(performance.now() - s);
+      passes[i]! += Number(res.metadata?.pose_passes ?? 0);
+    }
+  }
+  return latencies.map((l, i) => {
+    const sorted = [...l].sort((a, b) => a - b);
+    return { mean: l.reduce((a, b) => a + b, 0) / l.length, p50: percentile(sorted, 50), passes: passes[i]! / l.length };
+  });
 }
 
 async function main(): Promise<void> {
@@ -98,7 +141,7 @@ async function main(): Promise<void> {
         const cats = new Set(mixed.map((f) => f.category)).size;
         const label = `mixed scenes: ${mixed.length} eval frames, ${cats} categories in rotation`;
         for (const callers of [1, 4]) rows.push({ ...(await measure(server.socketPath, mixed, callers, label)), target: 'serve' });
-        costLines = await costs(server.socketPath, mixed);
+        costLines = await costs(server.socketPath, mixed, shm);
       } else {
         lines.push('- Mixed scenes: the evaluation set is not built (models/fall-detection/bench/eval-set.ts; EVAL_OUT).');
       }
@@ -139,7 +182,8 @@ async function main(): Promise<void> {
     '',
     table(rows),
     '',
-    'With the default `rotation: "views"`, every frame costs 5 full passes (upright, ±90°, and ±135° on a 256×256 canvas) whoever is in it; then each wide slot box no view explained (up to `zoom_regions`, one when no pass found anybody) costs two small 128×128 passes (about a third of a full pass each), two more when the read reaches the cut\'s edge: see the "person lying" rows.',
+    'With the default `rotation: "views"`, every frame costs 5 full passes (upright, ±90°, and ±135° on a 256×256 canvas) whoever is in it; then each wide slot box no view explained (up to `zoom_regions`, one when no pass found anybody) costs two small 128×128 passes (about a third of a full pass each), two more when the read reaches the cut\'s edge: see the "person lying" rows.' +
+      ` The cost lines are measured twice: on the eval frames as they are, where a square picture gets a 256×256 window and a 4:3 one 256×192 (a group with more square pictures costs more per pass; each line says how many), and on the same pictures each placed in ${PLACED_SIZE.join('×')} on black, where every frame gets the same windows and the comparison is between scenes.`,
   ].join('\n');
   writeSection(REPORT, 'fall-detection-bench', body);
   process.stdout.write(`${body}\n`);
