@@ -31,6 +31,22 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A one-worker server with RUTH_METRICS_PORT set, started before the describe's tests (and its own beforeAll) and stopped after. */
+function metricsServer(): { server: ServerProcess; frames: FrameDir; port: number } {
+  const s = {} as { server: ServerProcess; frames: FrameDir; port: number };
+  beforeAll(async () => {
+    s.frames = new FrameDir();
+    s.port = await freePort();
+    s.server = await startServerProcess({ RUTH_WORKERS: '1', RUTH_METRICS_PORT: String(s.port) });
+  });
+  afterAll(async () => {
+    await s.server?.stop();
+    s.server?.cleanup();
+    s.frames?.cleanup();
+  });
+  return s;
+}
+
 describe('Metrics', { timeout: 10_000 }, () => {
   it('counts outcomes, times and cameras, with cameras past the limit under "other"', async () => {
     const m = new Metrics({ modelId: 'm', modelVersion: '2.1.0', runtimeVersion: '1.0.0', engine: 'onnx' }, 2);
@@ -69,14 +85,10 @@ describe('Metrics', { timeout: 10_000 }, () => {
 });
 
 describe('metrics of a running server', { timeout: 30_000 }, () => {
-  let server: ServerProcess;
-  let frames: FrameDir;
-  let port: number;
+  const s = metricsServer();
 
   beforeAll(async () => {
-    frames = new FrameDir();
-    port = await freePort();
-    server = await startServerProcess({ RUTH_WORKERS: '1', RUTH_METRICS_PORT: String(port) });
+    const { server, frames } = s;
     const good = frames.nv12('g.nv12', 64, 48);
     for (const camera of ['door', 'door', 'yard']) {
       expect((await request(server.socketPath, goodRequest(good, { camera_id: camera }))).error).toBeNull();
@@ -86,11 +98,6 @@ describe('metrics of a running server', { timeout: 30_000 }, () => {
     expect((await request(server.socketPath, { ...goodRequest(good), frame_reference: undefined })).error_code).toBe('MISSING_FIELD');
     // The replacement worker answers: the restart is complete before the scrape.
     expect((await request(server.socketPath, goodRequest(good, { camera_id: 'yard' }))).error).toBeNull();
-  });
-  afterAll(async () => {
-    await server?.stop();
-    server?.cleanup();
-    frames?.cleanup();
   });
 
   function expectTraffic(text: string): void {
@@ -116,13 +123,13 @@ describe('metrics of a running server', { timeout: 30_000 }, () => {
   }
 
   it('answers {"op":"metrics"} on the socket with the exposition text', async () => {
-    const answer = await request<Record<string, unknown>>(server.socketPath, { op: 'metrics' });
+    const answer = await request<Record<string, unknown>>(s.server.socketPath, { op: 'metrics' });
     expect(answer).toMatchObject({ op: 'metrics', model_id: 'echo', content_type: 'text/plain; version=0.0.4; charset=utf-8', error: null });
     expectTraffic(answer.metrics as string);
   });
 
   it('prints the exposition with `ruth-model metrics`', async () => {
-    const cli = runCli(['metrics', '--socket', server.socketPath]);
+    const cli = runCli(['metrics', '--socket', s.server.socketPath]);
     let out = '';
     cli.proc.stdout!.removeAllListeners('data');
     cli.proc.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -132,37 +139,24 @@ describe('metrics of a running server', { timeout: 30_000 }, () => {
   });
 
   it('serves GET /metrics on RUTH_METRICS_PORT and 404 elsewhere', async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    const res = await fetch(`http://127.0.0.1:${s.port}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     expectTraffic(await res.text());
-    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${s.port}/`)).status).toBe(404);
   });
 
 });
 
 describe('the metrics port after an answer', { timeout: 30_000 }, () => {
-  let server: ServerProcess;
-  let frames: FrameDir;
-  let port: number;
-
-  beforeAll(async () => {
-    frames = new FrameDir();
-    port = await freePort();
-    server = await startServerProcess({ RUTH_WORKERS: '1', RUTH_METRICS_PORT: String(port) });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    server?.cleanup();
-    frames?.cleanup();
-  });
+  const s = metricsServer();
 
   it('counts every answer a caller already has', async () => {
-    const good = frames.nv12('s.nv12', 64, 48);
-    const successes = async (): Promise<number | undefined> => samples(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).get('ruth_inference_request_success_total');
+    const good = s.frames.nv12('s.nv12', 64, 48);
+    const successes = async (): Promise<number | undefined> => samples(await (await fetch(`http://127.0.0.1:${s.port}/metrics`)).text()).get('ruth_inference_request_success_total');
     // The worker writes each answer itself and reports it a moment later: a scrape must take that report in first.
     for (let i = 1; i <= 20; i++) {
-      expect((await request(server.socketPath, goodRequest(good))).error).toBeNull();
+      expect((await request(s.server.socketPath, goodRequest(good))).error).toBeNull();
       expect(await successes()).toBe(i);
     }
   });
