@@ -92,6 +92,30 @@ describe('quantizeInt8', { timeout: 60_000 }, () => {
     expect(worst).toBeLessThan(0.05 * span);
   });
 
+  it('weightBits 7 keeps every Conv weight in [-63, 63] (no int16 saturation on CPUs without VNNI), still on integer kernels and near the float answer', async () => {
+    const { bytes } = tinyModel(false);
+    const ranges = await calibrate();
+    const largest = (q: Uint8Array) => {
+      const inits = proto.onnx.ModelProto.decode(q).graph!.initializer!.filter((t) => t.dataType === 3 && t.name!.endsWith('/int8'));
+      expect(inits).toHaveLength(3);
+      return Math.max(...inits.flatMap((t) => Array.from(new Int8Array(t.rawData!.buffer.slice(t.rawData!.byteOffset, t.rawData!.byteOffset + t.rawData!.byteLength)), Math.abs)));
+    };
+    const q7 = quantizeInt8(proto, bytes, ranges, ['out'], 7);
+    expect(largest(quantizeInt8(proto, bytes, ranges, ['out']))).toBe(127);
+    expect(largest(q7)).toBe(63); // each channel's largest weight maps to 63
+
+    const optimized = path.join(dir, 'optimized7.onnx');
+    const got = (await run(q7, optimized)).out!;
+    const ref = (await run(bytes)).out!;
+    const ops = proto.onnx.ModelProto.decode(readFileSync(optimized)).graph!.node!.map((n) => n.opType!);
+    expect(ops.filter((o) => o === 'QLinearConv')).toHaveLength(3);
+    const span = Math.max(...ref) - Math.min(...ref);
+    let worst = 0;
+    for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(ref[i]! - got[i]!));
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(0.05 * span);
+  });
+
   it('fails naming a tensor it must quantize that has no range, and a kept tensor no Conv produces', async () => {
     const { bytes, tensors } = tinyModel(false);
     const ranges = await calibrate();

@@ -36,6 +36,8 @@ export interface QuantizedWeightSource {
   ranges: string;
   /** Tensors whose producing Conv stays float. */
   keep_float?: string[];
+  /** 7: weights in [-63, 63], safe from int16 saturation on x64 CPUs without VNNI. Default 8. */
+  weight_bits?: 7 | 8;
 }
 
 export type WeightSource = NpmWeightSource | ConvertedWeightSource | QuantizedWeightSource;

@@ -30,7 +30,7 @@ export function convertWeight(modelDir: string, source: ConvertedWeightSource | 
       const sha = createHash('sha256').update(model).digest('hex');
       // The ranges name the float model's tensors: made for another model, they would quantize the wrong values.
       if (ranges.model_sha256 !== sha) throw new Error(`${source.ranges} was calibrated on a model with sha256 ${ranges.model_sha256}, ${source.from} has ${sha}: calibrate again`);
-      return quantizeInt8(proto(), model, ranges, source.keep_float ?? []);
+      return quantizeInt8(proto(), model, ranges, source.keep_float ?? [], source.weight_bits ?? 8);
     }
   }
 }

@@ -5,7 +5,10 @@
  *
  * - Conv weights: int8, symmetric (zero point 0), one scale per output
  *   channel (|w| max / 127), behind a DequantizeLinear; the bias int32 with
- *   scale input scale x weight scale, as QLinearConv takes it.
+ *   scale input scale x weight scale, as QLinearConv takes it. weightBits 7
+ *   keeps them in [-63, 63]: x64 CPUs without VNNI (AVX2) multiply
+ *   uint8 x int8 with vpmaddubsw, which adds pairs into int16 and saturates
+ *   at 2 x 255 x 127; 2 x 255 x 63 = 32130 always fits (ORT's reduce_range).
  * - Activations: uint8 with the committed ranges (a calibration made them;
  *   nothing is measured here), one QuantizeLinear -> DequantizeLinear pair
  *   per tensor, placed after a Conv's fused Relu/Clip so ORT drops the
@@ -55,22 +58,23 @@ const floats = (t: Tensor): Float32Array => {
 };
 const bytes = (a: Float32Array | Int32Array | Int8Array | Uint8Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-/** Per-output-channel symmetric int8 weights of an OIHW (or [C,1,kh,kw]) filter. */
-export function quantizeWeights(w: Float32Array, channels: number): { q: Int8Array; scales: Float32Array } {
+/** Per-output-channel symmetric int8 weights of an OIHW (or [C,1,kh,kw]) filter, in [-qmax, qmax]. */
+export function quantizeWeights(w: Float32Array, channels: number, bits: 7 | 8 = 8): { q: Int8Array; scales: Float32Array } {
+  const qmax = 2 ** (bits - 1) - 1;
   const per = w.length / channels;
   const q = new Int8Array(w.length);
   const scales = new Float32Array(channels);
   for (let c = 0; c < channels; c++) {
     let max = 0;
     for (let k = c * per; k < (c + 1) * per; k++) max = Math.max(max, Math.abs(w[k]!));
-    const s = Math.fround(max > 0 ? max / 127 : 1);
+    const s = Math.fround(max > 0 ? max / qmax : 1);
     scales[c] = s;
-    for (let k = c * per; k < (c + 1) * per; k++) q[k] = Math.max(-127, Math.min(127, Math.round(w[k]! / s)));
+    for (let k = c * per; k < (c + 1) * per; k++) q[k] = Math.max(-qmax, Math.min(qmax, Math.round(w[k]! / s)));
   }
   return { q, scales };
 }
 
-export function quantizeInt8(proto: OnnxProto, source: Uint8Array, calibration: ActivationRanges, keepFloat: readonly string[]): Uint8Array {
+export function quantizeInt8(proto: OnnxProto, source: Uint8Array, calibration: ActivationRanges, keepFloat: readonly string[], weightBits: 7 | 8 = 8): Uint8Array {
   const model = proto.onnx.ModelProto.decode(source);
   const graph = model.graph!;
   const nodes = graph.node ?? [];
@@ -157,7 +161,7 @@ export function quantizeInt8(proto: OnnxProto, source: Uint8Array, calibration: 
     if (!w) throw new Error(`${conv.name}: the filter must be a constant`);
     const dims = (w.dims ?? []).map(Number);
     const channels = dims[0]!;
-    const { q, scales } = quantizeWeights(floats(w), channels);
+    const { q, scales } = quantizeWeights(floats(w), channels, weightBits);
     const zeros = new Int8Array(channels);
     const wq = constant(`${wName}/int8`, INT8, dims, q);
     const ws = constant(`${wName}/scales`, FLOAT, [channels], scales);
@@ -185,6 +189,6 @@ export function quantizeInt8(proto: OnnxProto, source: Uint8Array, calibration: 
   graph.node = out;
   graph.initializer = [...(graph.initializer ?? []).filter((t) => used.has(t.name!)), ...newInits];
   model.producerName = '@ruth-ai/model-runtime quantize-int8';
-  model.docString = `${model.docString ?? ''}; int8 QDQ (${calibration.method ?? 'calibrated ranges'}), float: ${keepFloat.join(', ') || 'nothing'}`;
+  model.docString = `${model.docString ?? ''}; int8 QDQ (${weightBits === 7 ? '7-bit weights, ' : ''}${calibration.method ?? 'calibrated ranges'}), float: ${keepFloat.join(', ') || 'nothing'}`;
   return proto.onnx.ModelProto.encode(model).finish();
 }
