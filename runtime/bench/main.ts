@@ -10,7 +10,8 @@
  * on one thread. Prints the tables and writes the runtime section of the
  * report file named by its argument (npm run bench: docs/benchmarks.md).
  *
- * BENCH_SECONDS (default 4) sets the measuring time per step.
+ * BENCH_SECONDS (default 4) sets the measuring time per step; BENCH_WARMUP_SECONDS
+ * (default 3) the untimed load each server serves first (0: none, as before).
  * BENCH_BASELINE=<another runtime's dist folder> also runs that build,
  * interleaved level by level in the same run: before/after on equal terms.
  */
@@ -34,6 +35,9 @@ if (!DOC) throw new Error('usage: tsx runtime/bench/main.ts <report.md>');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : null;
 const LEVELS = [1, 8, 64, 256];
+/** Untimed load each server serves before its first measured step (see scenario()). */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const WARMUP_CALLERS = 8;
 
 interface Target {
   name: string;
@@ -84,6 +88,10 @@ async function scenario(label: string, frame: Buffer, modelsDir: string, root: s
   if (BASELINE) servers.push(await serve('baseline', BASELINE, modelsDir, root));
   const rows: Row[] = [];
   try {
+    // Every server, the yardstick included, first serves WARMUP_SECONDS of untimed load, so the levels measure
+    // the steady state a long-running server is in: right after start the runtime's main thread is still being
+    // JIT-compiled (about twice its steady CPU per request for ~2 s), which the bare echo server never needs.
+    if (WARMUP_SECONDS > 0) for (const socket of [echoSocket, ...servers.map((s) => s.socket)]) await runLoad(socket, frame, WARMUP_CALLERS, WARMUP_SECONDS);
     for (const c of LEVELS) {
       const row: Row = { echo: await runLoad(echoSocket, frame, c, SECONDS), runs: {} };
       for (const s of servers) row.runs[s.name] = await runLoad(s.socket, frame, c, SECONDS);
@@ -157,7 +165,7 @@ async function main(): Promise<void> {
     const section = `## Runtime (\`npm run bench\`)
 
 Measured ${new Date().toISOString().slice(0, 10)} with @ruth-ai/model-runtime ${runtimeVersion()} on: ${machine(loadAtStart)}; at the end ${loadAtEnd.toFixed(2)}.
-One-shot callers (connect, send one request, read one answer, close), as the platform's core makes them; the load driver runs in its own process on the same machine, so it shares the cores with the server. ${SECONDS} s per step after 0.5 s of warm-up; \`RUTH_WORKERS\` left at its default.${BASELINE ? ' "baseline" is another build of the runtime (`BENCH_BASELINE`), run interleaved with this one, level by level.' : ''}
+One-shot callers (connect, send one request, read one answer, close), as the platform's core makes them; the load driver runs in its own process on the same machine, so it shares the cores with the server. ${SECONDS} s per step after 0.5 s of warm-up; before its first step every server, the echo yardstick included, serves ${WARMUP_SECONDS} s of untimed load at ${WARMUP_CALLERS} callers (\`BENCH_WARMUP_SECONDS\`), so the rows show the steady state; \`RUTH_WORKERS\` left at its default.${BASELINE ? ' "baseline" is another build of the runtime (`BENCH_BASELINE`), run interleaved with this one, level by level.' : ''}
 
 At every level the yardstick, a bare framed echo server (no parsing, no pool, no frame), is driven first with the same load driver: **% of echo** is what the runtime reached of what this machine allowed a Unix-socket server at that moment. On a busy machine (see the load average) compare these ratios, not the absolute figures.
 
