@@ -26,7 +26,7 @@ export interface InferenceRunner {
   /** `reply`: the runner may have the answer written to the caller directly (pool/reply-lease.ts). */
   run(request: import('../api/wire.js').InferenceRequest, reply?: { target: ReplyTarget; echo: Echo }): Promise<TaskResult> | TaskResult;
   /** Counts answers workers wrote themselves but have not reported yet (before health and metrics are read). */
-  settleReports?(): void;
+  settleReports?(): Promise<void>;
 }
 
 export class RequestRouter implements MessageHandler {
@@ -119,15 +119,9 @@ export class RequestRouter implements MessageHandler {
     return conditionOf(this.status, this.problemSources);
   }
 
-  /**
-   * Resolves once every answer a worker already wrote to its caller is
-   * counted: the pool takes the reports in (settleReports resolves their
-   * tasks), and this promise's reaction is queued after theirs, so
-   * #finish has run for each of them first.
-   */
+  /** Resolves once #finish has counted every answer a worker already wrote to its caller (settleReports). */
   #settled(): Promise<void> {
-    this.runner?.settleReports?.();
-    return Promise.resolve();
+    return this.runner?.settleReports?.() ?? Promise.resolve();
   }
 
   health(): Record<string, unknown> {

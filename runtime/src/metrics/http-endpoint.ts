@@ -7,19 +7,17 @@ import http from 'node:http';
 import type { Metrics } from './metrics.js';
 
 /**
- * `settle`: takes in the answers workers wrote but have not reported yet
- * (WorkerPool.settleReports), so a scrape never lags what a caller already
- * received.
+ * `settled`: resolves once the answers workers wrote but have not reported
+ * yet are counted (WorkerPool.settleReports), so a scrape never lags what a
+ * caller already received.
  */
-export async function startMetricsEndpoint(metrics: Metrics, port: number, settle: () => void = () => undefined): Promise<http.Server> {
+export async function startMetricsEndpoint(metrics: Metrics, port: number, settled: () => Promise<void> = () => Promise.resolve()): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /metrics\n');
       return;
     }
-    settle();
-    // After the settled tasks' own reactions (the router counts them in a promise reaction).
-    Promise.resolve()
+    settled()
       .then(() => metrics.text())
       .then(
         (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),

@@ -342,15 +342,17 @@ export class WorkerPool {
   /**
    * Takes in every answer a worker has written itself but the event loop has
    * not reported yet: health and metrics read after this never lag behind
-   * what a caller has already received.
+   * what a caller has already received. Taking a report in resolves its
+   * task, whose callers count it in a promise reaction; the promise returned
+   * resolves after those reactions, so read the counters there.
    */
-  settleReports(): void {
+  settleReports(): Promise<void> {
     const until = performance.now() + REPORT_WAIT_MS;
     for (;;) {
       for (const slot of this.#slots) slot.drain();
       const waiting = [...this.#leased].some((t) => this.#leases.answered(t.reply!.lease));
       // Workers report right after writing: this waits microseconds, unless a thread lost its core.
-      if (!waiting || performance.now() > until) return;
+      if (!waiting || performance.now() > until) return Promise.resolve();
       Atomics.wait(PAUSE, 0, 0, 0.05);
     }
   }
