@@ -25,7 +25,7 @@ import { decodePoses, type Pose } from './keypoints.js';
 import { offsetPose, rotateImage, unturnPose } from './rotate.js';
 import { poseToInput, turnedView } from './turn-view.js';
 import { extractWindow, type Window } from './window.js';
-import { cropSquare, unzoomPose, zoomSquare, ZOOM_WINDOW, type Square } from './zoom.js';
+import { cropSquare, enlarges, unzoomPose, zoomSquare, ZOOM_WINDOW, type Square } from './zoom.js';
 import { readMovingPlaces, type MovingPlaces } from './moving-people.js';
 import { mergePeople, overlap, personBox, toPeople, type Person } from './people.js';
 
@@ -49,6 +49,8 @@ export interface DetectOptions {
   zoomRegionsNobody: number;
   /** A zoomed square's side, in the hint box's longer sides (zoom.ts zoomSquare). */
   zoomContext: number;
+  /** A place whose zoomed square would be larger than this (input pixels) gets no zoomed look (zoom.ts enlarges). */
+  zoomMaxSide: number;
   /** The decision's constants (fall-decision.ts). */
   rule: FallRule;
   /** "views": the whole window is also read turned by each of these angles (degrees clockwise). */
@@ -101,7 +103,7 @@ export async function detectPeople(input: Uint8Array, stride: number, win: Windo
     all = all.concat(toPeople(poses, `turn${angle}`, slanted ? Math.max(opts.minScore, opts.slantedMinScore) : opts.minScore, opts.rule));
     passes++;
   }
-  const zoomed = await zoomIn(input, stride, zoomHints(slots, all, zoomBudget(all, opts), opts.mergeIou), run, opts);
+  const zoomed = await zoomIn(input, stride, zoomHints(slots, all, zoomBudget(all, opts), opts.mergeIou, (b) => enlarges(b, opts.zoomContext, opts.zoomMaxSide)), run, opts);
   return { people: mergePeople(all.concat(zoomed.people), opts.mergeIou), passes: passes + zoomed.passes };
 }
 
@@ -136,13 +138,15 @@ function zoomBudget(found: Person[], opts: DetectOptions): number {
  * slots are near zero and say little; a lying person nobody could read still
  * leaves boxes at the same place in several turned views, where a weak junk
  * slot is usually seen by one (dev: the first hint lands on a missed fallen
- * person 9 times instead of 6).
+ * person 9 times instead of 6). Only places `fits` accepts get a look: a slot
+ * box spanning most of the frame would make a square the zoom window does not
+ * enlarge (see zoom.ts enlarges), a look that reads nothing the views did not.
  */
-export function zoomHints(slotsByPass: Pose[][], found: Person[], max: number, sameIou: number): Pose[] {
+export function zoomHints(slotsByPass: Pose[][], found: Person[], max: number, sameIou: number, fits: (box: Pose['box']) => boolean): Pose[] {
   const explained = found.filter((p) => !p.fall.uncertain).map(personBox);
   const seenBy = (s: Pose, own: number): number =>
     slotsByPass.filter((pass, i) => i !== own && pass.some((o) => boxIou(s.box, o.box) > sameIou)).length;
-  const ranked = slotsByPass.flatMap((pass, i) => pass.filter(lyingHint).map((s) => ({ s, seen: seenBy(s, i) })))
+  const ranked = slotsByPass.flatMap((pass, i) => pass.filter((s) => lyingHint(s) && fits(s.box)).map((s) => ({ s, seen: seenBy(s, i) })))
     .sort((a, b) => b.seen - a.seen || b.s.score - a.s.score);
   const hints: Pose[] = [];
   for (const { s } of ranked) {

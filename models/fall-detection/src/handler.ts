@@ -94,6 +94,7 @@ export default defineModel<State>({
       zoomRegions: settings.zoomRegions,
       zoomRegionsNobody: settings.zoomRegionsNobody,
       zoomContext: settings.zoomContext,
+      zoomMaxSide: settings.zoomMaxSide,
       rule: settings.rule,
       moving: settings.motionRegions > 0 && moved.length > 0
         ? { boxes: moved.map((b) => frameBoxToInput(b, g)), crop: frameCropper(frame, g), scale: g.scaleX, size: state.size, maxRegions: settings.motionRegions, maxShrink: settings.motionMaxShrink }

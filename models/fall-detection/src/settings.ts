@@ -24,7 +24,8 @@
  *     ("regions"; after the turned passes for "auto" and "always"; 0 turns
  *     it off); zoom_regions_nobody_found: at most this many when no pass
  *     found anybody; zoom_context: a zoomed square's side in lengths of the
- *     hint box's longer side.
+ *     hint box's longer side; zoom_max_side: no look at a place whose square
+ *     would be larger than this (input pixels).
  *   - motion_regions, motion_threshold, motion_learn_rate, motion_max_shrink
  *     (parameters): how many moving places of a fixed camera's scene get an
  *     upright look closer, cut from the full-resolution frame (0 turns it
@@ -60,6 +61,8 @@ export interface Settings {
   zoomRegionsNobody: number;
   /** A zoomed square's side in hint-box lengths. */
   zoomContext: number;
+  /** A place whose zoomed square would be larger than this (input pixels) gets no zoomed look. */
+  zoomMaxSide: number;
   /** Upright looks closer at moving places per frame (moving-people.ts); 0: off. */
   motionRegions: number;
   /** A moving place's read shrinks the frame at most this much (moving-people.ts readWindow). */
@@ -166,6 +169,7 @@ export function readSettings(config: Readonly<MergedConfig>): Settings {
     zoomRegions: count(config, 'zoom_regions', 18),
     zoomRegionsNobody: count(config, 'zoom_regions_nobody_found', 18),
     zoomContext: between(config, 'zoom_context', 1, 4),
+    zoomMaxSide: between(config, 'zoom_max_side', 32, 512),
     motionRegions: count(config, 'motion_regions', 8),
     motionMaxShrink: between(config, 'motion_max_shrink', 1, 8),
     motion: { threshold: count(config, 'motion_threshold', 255), learnRate: unit(config, 'motion_learn_rate') },

@@ -13,7 +13,7 @@ import { rotateImage, unturnPoint } from '../src/rotate.js';
 import { fallMinConfidence, readSettings } from '../src/settings.js';
 import { lyingHint, zoomHints } from '../src/detect-people.js';
 import { modelWindow } from '../src/window.js';
-import { cropSquare, unzoomPose, zoomSquare } from '../src/zoom.js';
+import { cropSquare, enlarges, unzoomPose, zoomSquare } from '../src/zoom.js';
 
 // The decision's constants as shipped (model.yaml parameters, read the way the handler reads them).
 const yamlConfig = loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url)));
@@ -133,9 +133,20 @@ describe('lying hint (the trigger for the turned passes)', () => {
     const seen = at([100, 150, 160, 175], 0.03); // weak, but the other views left boxes on the same place
     const tall = at([200, 20, 220, 120], 0.5);
     const passes = [[lone, tall, seen], [at([102, 148, 158, 176], 0.02)], [at([98, 152, 163, 174], 0.0)], []];
-    expect(zoomHints(passes, [], 1, 0.3)).toEqual([seen]);
+    const any = (): boolean => true;
+    expect(zoomHints(passes, [], 1, 0.3, any)).toEqual([seen]);
     // Its echoes in the other views are the same place: the second look goes to the lone box, the tall one never gets one.
-    expect(zoomHints(passes, [], 3, 0.3)).toEqual([seen, lone]);
+    expect(zoomHints(passes, [], 3, 0.3, any)).toEqual([seen, lone]);
+  });
+  it('gives no look to a place whose square the zoom window would not enlarge', () => {
+    const at = (box: [number, number, number, number], score: number): Pose => ({ keypoints: [], score, box });
+    const span = at([0, 40, 250, 200], 0.05); // a weak slot across the frame, seen by every view
+    const small = at([100, 150, 160, 175], 0.01); // 60 px: a 78-px square, enlarged to 128
+    const passes = [[span, small], [at([2, 38, 248, 204], 0.04)], [at([4, 42, 252, 198], 0.03)]];
+    const fits = (b: readonly number[]): boolean => enlarges(b, 1.3, 128);
+    expect(enlarges(small.box, 1.3, 128)).toBe(true);
+    expect(enlarges(span.box, 1.3, 128)).toBe(false);
+    expect(zoomHints(passes, [], 1, 0.3, fits)).toEqual([small]);
   });
 });
 
@@ -164,7 +175,7 @@ describe('settings', () => {
   const base = defaultConfig(loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url))));
   it('reads model.yaml defaults and request overrides', () => {
     expect(readSettings(base)).toEqual({
-      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 1, zoomRegionsNobody: 1, zoomContext: 1.3,
+      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 1, zoomRegionsNobody: 1, zoomContext: 1.3, zoomMaxSide: 128,
       motionRegions: 4, motionMaxShrink: 1.5, motion: { threshold: 14, learnRate: 0.05 },
       rule: { trunk: [20, 45], legs: [20, 45], wide: [0.8, 1.5], headLow: [0.6, 0.1], bentOver: 0.3, hiddenLegs: 0.8, cueWeight: 0.2, minKeypoints: 5 },
     });
@@ -184,6 +195,7 @@ describe('settings', () => {
       { ...base, trunk_angle_ramp: [40, 40] }, { ...base, trunk_angle_ramp: [40] }, { ...base, leg_angle_ramp: ['a', 65] }, { ...base, cue_weight: 0.6 },
       { ...base, min_keypoints: 18 }, { ...base, head_above_hips_ramp: undefined },
       { ...base, views: [0] }, { ...base, views: [45, 45] }, { ...base, views: [200] }, { ...base, views: 'all' }, { ...base, slanted_view_side: 200 }, { ...base, slanted_view_side: 32 }, { ...base, motion_regions: 9 }, { ...base, motion_learn_rate: 2 },
+      { ...base, zoom_max_side: 16 }, { ...base, zoom_max_side: 600 }, { ...base, zoom_max_side: '128' }, { ...base, zoom_max_side: undefined },
       { ...base, zoom_context: 0.9 }, { ...base, zoom_context: 5 }, { ...base, zoom_context: '1.3' }, { ...base, zoom_context: undefined },
       { ...base, motion_max_shrink: 0.5 }, { ...base, motion_max_shrink: 9 }, { ...base, motion_max_shrink: undefined },
     ];
