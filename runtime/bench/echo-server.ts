@@ -9,12 +9,9 @@
  */
 import { unlinkSync } from 'node:fs';
 import net from 'node:net';
+import { ECHO_ANSWER } from './echo-answer.js';
 
 const socketPath = process.argv[2]!;
-const body = Buffer.from('{"model_id":"echo","camera_id":"bench-cam","frame_id":1,"detections":[],"metadata":null,"error":null,"error_code":null}');
-const answer = Buffer.alloc(4 + body.length);
-answer.writeUInt32BE(body.length, 0);
-body.copy(answer, 4);
 
 try {
   unlinkSync(socketPath);
@@ -26,7 +23,7 @@ const server = net.createServer((sock) => {
   sock.on('data', (chunk: Buffer) => {
     have += chunk.length;
     // One request per connection, as one-shot callers send; answer once it is whole.
-    if (have >= 4 && have >= chunk.readUInt32BE(0) + 4) sock.write(answer);
+    if (have >= 4 && have >= chunk.readUInt32BE(0) + 4) sock.write(ECHO_ANSWER);
   });
   sock.on('error', () => sock.destroy());
 });

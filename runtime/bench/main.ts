@@ -15,7 +15,6 @@
  * BENCH_BASELINE=<another runtime's dist folder> also runs that build,
  * interleaved level by level in the same run: before/after on equal terms.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +23,7 @@ import { preprocess, releaseInput, runtimeVersion } from '@ruth-ai/model-runtime
 import { CLI, machine, writeSection, yuvKernelName } from '@ruth-ai/model-runtime/testing';
 import { benchDirs, requestFrame, writeBenchModel, writeNv12 } from './fixture.js';
 import { runLoad, type LoadResult } from './load.js';
+import { serve, spawnReady, stop } from './servers.js';
 import { SPEC_640, testFrame, timePreprocess, type PreprocessFn, type ReleaseFn } from './preprocess-timing.js';
 
 // This build: the runtime package's dist folder, as @ruth-ai/model-runtime resolves.
@@ -38,42 +38,6 @@ const LEVELS = [1, 8, 64, 256];
 /** Untimed load each server serves before its first measured step (see scenario()). */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const WARMUP_CALLERS = 8;
-
-interface Target {
-  name: string;
-  socket: string;
-  proc: ChildProcess;
-}
-
-async function spawnReady(args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; ready: Record<string, unknown> }> {
-  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      for (const line of out.split('\n')) {
-        if (line.includes('"msg":"ready"')) resolve({ proc, ready: JSON.parse(line) as Record<string, unknown> });
-      }
-      if (out.length > 1e6) out = out.slice(-1e5);
-    });
-    proc.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before ready:\n${out}`)));
-  });
-}
-
-/** `ruth-model serve` of one build, with its own socket folder. */
-async function serve(name: string, dist: string, modelsDir: string, root: string): Promise<Target & { workers: number }> {
-  const dir = mkdtempSync(path.join(root, 'sock-'));
-  // A generous bound so the figures show throughput, not admission control.
-  const env = { RUTH_MODELS_DIR: modelsDir, RUTH_SOCKET_DIR: dir, RUTH_HEARTBEAT_DIR: dir, RUTH_MAX_IN_FLIGHT: '1024' };
-  const { proc, ready } = await spawnReady([path.join(dist, 'cli/main.js'), 'serve'], env);
-  return { name, proc, socket: ready.socket as string, workers: ready.workers as number };
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
-}
 
 interface Row {
   echo: LoadResult;
