@@ -60,7 +60,7 @@ for (const [name, c] of Object.entries(cases)) {
   const result = await detectPeople(input.data as Uint8Array, size, modelWindow(g), run, {
     minScore: settings.personThreshold, probeScore: settings.probeScore, rotation: settings.rotation, views: settings.views,
     slantedViewSide: settings.slantedViewSide, slantedMinScore: settings.slantedMinScore, mergeIou: settings.mergeIou,
-    zoomRegions: settings.zoomRegions, zoomRegionsNobody: settings.zoomRegionsNobody, zoomContext: settings.zoomContext, zoomMaxSide: settings.zoomMaxSide, rule: settings.rule,
+    zoomRegions: settings.zoomRegions, zoomRegionsNobody: settings.zoomRegionsNobody, zoomContext: settings.zoomContext, zoomMaxSide: settings.zoomMaxSide, wideAspect: settings.wideAspect, rule: settings.rule,
     moving: settings.motionRegions > 0 && boxes.length > 0 ? { boxes, crop, scale: g.scaleX, size, maxRegions: settings.motionRegions, maxShrink: settings.motionMaxShrink } : undefined,
   });
   passes += result.passes;

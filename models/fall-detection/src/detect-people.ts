@@ -51,6 +51,8 @@ export interface DetectOptions {
   zoomContext: number;
   /** A place whose zoomed square would be larger than this (input pixels) gets no zoomed look (zoom.ts enlarges). */
   zoomMaxSide: number;
+  /** A slot box this many times wider than tall may be a person lying down (lyingHint). */
+  wideAspect: number;
   /** The decision's constants (fall-decision.ts). */
   rule: FallRule;
   /** "views": the whole window is also read turned by each of these angles (degrees clockwise). */
@@ -103,7 +105,7 @@ export async function detectPeople(input: Uint8Array, stride: number, win: Windo
     all = all.concat(toPeople(poses, `turn${angle}`, slanted ? Math.max(opts.minScore, opts.slantedMinScore) : opts.minScore, opts.rule));
     passes++;
   }
-  const zoomed = await zoomIn(input, stride, zoomHints(slots, all, zoomBudget(all, opts), opts.mergeIou, (b) => enlarges(b, opts.zoomContext, opts.zoomMaxSide)), run, opts);
+  const zoomed = await zoomIn(input, stride, zoomHints(slots, all, zoomBudget(all, opts), opts.mergeIou, (s) => lyingHint(s, opts.wideAspect) && enlarges(s.box, opts.zoomContext, opts.zoomMaxSide)), run, opts);
   return { people: mergePeople(all.concat(zoomed.people), opts.mergeIou), passes: passes + zoomed.passes };
 }
 
@@ -116,7 +118,7 @@ function turnAngles(candidates: Person[], raw: Pose[], opts: DetectOptions): num
   if (opts.rotation === 'views') return opts.views;
   const quarters = [90, -90];
   if (opts.rotation === 'always') return quarters;
-  if (opts.rotation === 'auto' && (doubtful(candidates, opts) || raw.some(lyingHint))) return quarters;
+  if (opts.rotation === 'auto' && (doubtful(candidates, opts) || raw.some((s) => lyingHint(s, opts.wideAspect)))) return quarters;
   return [];
 }
 
@@ -131,22 +133,23 @@ function zoomBudget(found: Person[], opts: DetectOptions): number {
 }
 
 /**
- * Wide slot boxes (from any pass) that no person already found explains:
+ * Slot boxes (from any pass) that may be a lying person (`place`: wide, and
+ * small enough to enlarge) and that no person already found explains:
  * where a small lying person may be that no pass could read. One per place,
  * at most `max`, ranked first by how many OTHER passes left a slot on the
  * same place (box IoU above `sameIou`), then by score. The scores of such
  * slots are near zero and say little; a lying person nobody could read still
  * leaves boxes at the same place in several turned views, where a weak junk
  * slot is usually seen by one (dev: the first hint lands on a missed fallen
- * person 9 times instead of 6). Only places `fits` accepts get a look: a slot
- * box spanning most of the frame would make a square the zoom window does not
- * enlarge (see zoom.ts enlarges), a look that reads nothing the views did not.
+ * person 9 times instead of 6). A slot box spanning most of the frame would
+ * make a square the zoom window does not enlarge (zoom.ts enlarges), a look
+ * that reads nothing the views did not.
  */
-export function zoomHints(slotsByPass: Pose[][], found: Person[], max: number, sameIou: number, fits: (box: Pose['box']) => boolean): Pose[] {
+export function zoomHints(slotsByPass: Pose[][], found: Person[], max: number, sameIou: number, place: (slot: Pose) => boolean): Pose[] {
   const explained = found.filter((p) => !p.fall.uncertain).map(personBox);
   const seenBy = (s: Pose, own: number): number =>
     slotsByPass.filter((pass, i) => i !== own && pass.some((o) => boxIou(s.box, o.box) > sameIou)).length;
-  const ranked = slotsByPass.flatMap((pass, i) => pass.filter((s) => lyingHint(s) && fits(s.box)).map((s) => ({ s, seen: seenBy(s, i) })))
+  const ranked = slotsByPass.flatMap((pass, i) => pass.filter(place).map((s) => ({ s, seen: seenBy(s, i) })))
     .sort((a, b) => b.seen - a.seen || b.s.score - a.s.score);
   const hints: Pose[] = [];
   for (const { s } of ranked) {
@@ -167,7 +170,7 @@ function regionHints(slots: Pose[], candidates: Person[], max: number, opts: Det
   const clear = candidates.filter((p) => isClearlyUpright(p, opts));
   const doubtful = candidates.filter((c) => !clear.includes(c)).map((c) => c.pose);
   const hints: Pose[] = [];
-  for (const s of [...new Set([...slots.filter(lyingHint), ...doubtful])].sort((a, b) => b.score - a.score)) {
+  for (const s of [...new Set([...slots.filter((s) => lyingHint(s, opts.wideAspect)), ...doubtful])].sort((a, b) => b.score - a.score)) {
     if (hints.length >= max) break;
     if (clear.some((u) => overlap(s.box, personBox(u)) > 0.5) || hints.some((h) => overlap(s.box, h.box) > 0.5)) continue;
     hints.push(s);
@@ -222,17 +225,20 @@ function touchesEdge(b: readonly number[], sq: Square, size: number): boolean {
 
 
 /**
- * MoveNet's box for a slot is wider than tall. Upright people (and the weak
- * junk slots MoveNet fills its six with) have tall or small boxes; a person
- * lying down usually leaves a wide box in some slot even when the score is
- * near zero and no keypoint is visible. Any score counts: the box is the hint.
+ * MoveNet's box for a slot is wider than tall: at least `aspect` times
+ * (model.yaml `wide_box_aspect`). Upright people (and the weak junk slots
+ * MoveNet fills its six with) have tall or small boxes; a person lying down
+ * usually leaves a wide box in some slot even when the score is near zero
+ * and no keypoint is visible. Any score counts: the box is the hint. A small
+ * person lying, or one lying at a slant, often leaves a box only a little
+ * wider than tall (dev falls found with one zoomed look: aspect 1.4 75 of 111,
+ * 1.3 76, 1.2 78, 1.1 77, 1.0 75).
  */
-export function lyingHint(p: Pose): boolean {
+export function lyingHint(p: Pose, aspect: number): boolean {
   const w = p.box[2] - p.box[0];
   const h = p.box[3] - p.box[1];
-  return w >= WIDE_ASPECT * h && w >= WIDE_MIN_PX;
+  return w >= aspect * h && w >= WIDE_MIN_PX;
 }
-const WIDE_ASPECT = 1.4;
 /** In 256-input pixels: about 5% of the frame width. */
 const WIDE_MIN_PX = 12;
 

@@ -95,6 +95,7 @@ export default defineModel<State>({
       zoomRegionsNobody: settings.zoomRegionsNobody,
       zoomContext: settings.zoomContext,
       zoomMaxSide: settings.zoomMaxSide,
+      wideAspect: settings.wideAspect,
       rule: settings.rule,
       moving: settings.motionRegions > 0 && moved.length > 0
         ? { boxes: moved.map((b) => frameBoxToInput(b, g)), crop: frameCropper(frame, g), scale: g.scaleX, size: state.size, maxRegions: settings.motionRegions, maxShrink: settings.motionMaxShrink }

@@ -25,7 +25,9 @@
  *     it off); zoom_regions_nobody_found: at most this many when no pass
  *     found anybody; zoom_context: a zoomed square's side in lengths of the
  *     hint box's longer side; zoom_max_side: no look at a place whose square
- *     would be larger than this (input pixels).
+ *     would be larger than this (input pixels); wide_box_aspect: how much
+ *     wider than tall a slot box must be to mark a place a person may lie
+ *     (the zoomed looks' places; "auto"'s doubt).
  *   - motion_regions, motion_threshold, motion_learn_rate, motion_max_shrink
  *     (parameters): how many moving places of a fixed camera's scene get an
  *     upright look closer, cut from the full-resolution frame (0 turns it
@@ -63,6 +65,8 @@ export interface Settings {
   zoomContext: number;
   /** A place whose zoomed square would be larger than this (input pixels) gets no zoomed look. */
   zoomMaxSide: number;
+  /** A slot box this many times wider than tall is a place a person may lie (detect-people.ts lyingHint). */
+  wideAspect: number;
   /** Upright looks closer at moving places per frame (moving-people.ts); 0: off. */
   motionRegions: number;
   /** A moving place's read shrinks the frame at most this much (moving-people.ts readWindow). */
@@ -170,6 +174,7 @@ export function readSettings(config: Readonly<MergedConfig>): Settings {
     zoomRegionsNobody: count(config, 'zoom_regions_nobody_found', 18),
     zoomContext: between(config, 'zoom_context', 1, 4),
     zoomMaxSide: between(config, 'zoom_max_side', 32, 512),
+    wideAspect: between(config, 'wide_box_aspect', 1, 4),
     motionRegions: count(config, 'motion_regions', 8),
     motionMaxShrink: between(config, 'motion_max_shrink', 1, 8),
     motion: { threshold: count(config, 'motion_threshold', 255), learnRate: unit(config, 'motion_learn_rate') },

@@ -123,9 +123,14 @@ describe('model window', () => {
 describe('lying hint (the trigger for the turned passes)', () => {
   const slot = (box: [number, number, number, number]): Pose => ({ keypoints: [], score: 0.01, box });
   it('fires on a wide box of any score, not on tall or tiny ones', () => {
-    expect(lyingHint(slot([10, 100, 76, 120]))).toBe(true);
-    expect(lyingHint(slot([10, 20, 40, 120]))).toBe(false);
-    expect(lyingHint(slot([10, 10, 18, 13]))).toBe(false);
+    expect(lyingHint(slot([10, 100, 76, 120]), 1.2)).toBe(true);
+    expect(lyingHint(slot([10, 20, 40, 120]), 1.2)).toBe(false);
+    expect(lyingHint(slot([10, 10, 18, 13]), 1.2)).toBe(false);
+  });
+  it('takes a box only a little wider than tall at wide_box_aspect 1.2, not at 1.4', () => {
+    const slightlyWide = slot([100, 150, 130, 174]); // 30 x 24 px: aspect 1.25
+    expect(lyingHint(slightlyWide, 1.2)).toBe(true);
+    expect(lyingHint(slightlyWide, 1.4)).toBe(false);
   });
   it('zooms first where several views left a wide box, then by score; one look per place; none on a tall box', () => {
     const at = (box: [number, number, number, number], score: number): Pose => ({ keypoints: [], score, box });
@@ -133,17 +138,17 @@ describe('lying hint (the trigger for the turned passes)', () => {
     const seen = at([100, 150, 160, 175], 0.03); // weak, but the other views left boxes on the same place
     const tall = at([200, 20, 220, 120], 0.5);
     const passes = [[lone, tall, seen], [at([102, 148, 158, 176], 0.02)], [at([98, 152, 163, 174], 0.0)], []];
-    const any = (): boolean => true;
-    expect(zoomHints(passes, [], 1, 0.3, any)).toEqual([seen]);
+    const wide = (s: Pose): boolean => lyingHint(s, 1.4);
+    expect(zoomHints(passes, [], 1, 0.3, wide)).toEqual([seen]);
     // Its echoes in the other views are the same place: the second look goes to the lone box, the tall one never gets one.
-    expect(zoomHints(passes, [], 3, 0.3, any)).toEqual([seen, lone]);
+    expect(zoomHints(passes, [], 3, 0.3, wide)).toEqual([seen, lone]);
   });
   it('gives no look to a place whose square the zoom window would not enlarge', () => {
     const at = (box: [number, number, number, number], score: number): Pose => ({ keypoints: [], score, box });
     const span = at([0, 40, 250, 200], 0.05); // a weak slot across the frame, seen by every view
     const small = at([100, 150, 160, 175], 0.01); // 60 px: a 78-px square, enlarged to 128
     const passes = [[span, small], [at([2, 38, 248, 204], 0.04)], [at([4, 42, 252, 198], 0.03)]];
-    const fits = (b: readonly number[]): boolean => enlarges(b, 1.3, 128);
+    const fits = (s: Pose): boolean => lyingHint(s, 1.4) && enlarges(s.box, 1.3, 128);
     expect(enlarges(small.box, 1.3, 128)).toBe(true);
     expect(enlarges(span.box, 1.3, 128)).toBe(false);
     expect(zoomHints(passes, [], 1, 0.3, fits)).toEqual([small]);
@@ -175,7 +180,7 @@ describe('settings', () => {
   const base = defaultConfig(loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url))));
   it('reads model.yaml defaults and request overrides', () => {
     expect(readSettings(base)).toEqual({
-      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 1, zoomRegionsNobody: 1, zoomContext: 1.3, zoomMaxSide: 128,
+      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 1, zoomRegionsNobody: 1, zoomContext: 1.3, zoomMaxSide: 128, wideAspect: 1.2,
       motionRegions: 4, motionMaxShrink: 1.5, motion: { threshold: 14, learnRate: 0.05 },
       rule: { trunk: [20, 45], legs: [20, 45], wide: [0.8, 1.5], headLow: [0.6, 0.1], bentOver: 0.3, hiddenLegs: 0.8, cueWeight: 0.2, minKeypoints: 5 },
     });
@@ -195,6 +200,7 @@ describe('settings', () => {
       { ...base, trunk_angle_ramp: [40, 40] }, { ...base, trunk_angle_ramp: [40] }, { ...base, leg_angle_ramp: ['a', 65] }, { ...base, cue_weight: 0.6 },
       { ...base, min_keypoints: 18 }, { ...base, head_above_hips_ramp: undefined },
       { ...base, views: [0] }, { ...base, views: [45, 45] }, { ...base, views: [200] }, { ...base, views: 'all' }, { ...base, slanted_view_side: 200 }, { ...base, slanted_view_side: 32 }, { ...base, motion_regions: 9 }, { ...base, motion_learn_rate: 2 },
+      { ...base, wide_box_aspect: 0.9 }, { ...base, wide_box_aspect: 5 }, { ...base, wide_box_aspect: '1.2' }, { ...base, wide_box_aspect: undefined },
       { ...base, zoom_max_side: 16 }, { ...base, zoom_max_side: 600 }, { ...base, zoom_max_side: '128' }, { ...base, zoom_max_side: undefined },
       { ...base, zoom_context: 0.9 }, { ...base, zoom_context: 5 }, { ...base, zoom_context: '1.3' }, { ...base, zoom_context: undefined },
       { ...base, motion_max_shrink: 0.5 }, { ...base, motion_max_shrink: 9 }, { ...base, motion_max_shrink: undefined },
