@@ -27,8 +27,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { encodeMessage, loadModelConfig, preprocess, readFrame, releaseInput, type InferenceRequest } from '@ruth-ai/model-runtime';
 import { ECHO_ANSWER } from './echo-answer.js';
 
-/** As many workers as the runtime starts by default: one per core. */
-const WORKERS = os.availableParallelism();
+/** As many workers as the runtime starts by default, one per core, unless FLOOR_WORKERS says otherwise. */
+const WORKERS = Number(process.env.FLOOR_WORKERS ?? os.availableParallelism());
 const spec = process.env.WORK === 'noop' ? loadModelConfig(process.env.FLOOR_MODEL!).input : null;
 const isWhole = (buf: Buffer): boolean => buf.length >= 4 && buf.length >= 4 + buf.readUInt32BE(0);
 

@@ -14,7 +14,8 @@
  * listening socket themselves with no hop; each answering the echo bytes,
  * then doing the runtime's own per-request work for a no-op model.
  *
- * Writes the `thread-floor` section of the report file named by its
+ * FLOOR_WORKERS sets the designs' worker threads (default: one per core, as
+ * the runtime starts). Writes the `thread-floor` section of the report file named by its
  * argument (npm run bench:thread-floor: docs/benchmarks.md).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
     const rows = targets.slice(1).map((t) => `| ${t.name} | ${LEVELS.map((c) => cell(c, t.name)).join(' | ')} | ${failed.get(t.name)} |`);
     const section = `### Thread floor (\`npm run bench:thread-floor\`)
 
-Measured ${new Date().toISOString().slice(0, 16)}Z on: ${machine(loadAtStart)}; at the end ${os.loadavg()[0]!.toFixed(2)}. ${ROUNDS} rounds of ${SECONDS} s steps, servers interleaved; each cell is the median (range) over the rounds of the step's ratio to the echo server in the same round, then the median rate. Echo: ${LEVELS.map((c) => `${median(rates.get(`${c} echo`)!).toLocaleString('en-US')} req/s at ${c} caller${c > 1 ? 's' : ''}`).join(', ')} (median). Designs (\`runtime/bench/thread-floor-server.ts\`, ${os.availableParallelism()} workers each):
+Measured ${new Date().toISOString().slice(0, 16)}Z on: ${machine(loadAtStart)}; at the end ${os.loadavg()[0]!.toFixed(2)}. ${ROUNDS} rounds of ${SECONDS} s steps, servers interleaved; each cell is the median (range) over the rounds of the step's ratio to the echo server in the same round, then the median rate. Echo: ${LEVELS.map((c) => `${median(rates.get(`${c} echo`)!).toLocaleString('en-US')} req/s at ${c} caller${c > 1 ? 's' : ''}`).join(', ')} (median). Designs (\`runtime/bench/thread-floor-server.ts\`, ${process.env.FLOOR_WORKERS ?? os.availableParallelism()} workers each):
 
 ${DESIGNS.map((d) => `- **${d.name}**: ${d.what}.`).join('\n')}
 - **runtime, no-op model**: \`ruth-model serve\` of this build, as in \`npm run bench\`.
