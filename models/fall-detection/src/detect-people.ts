@@ -231,8 +231,9 @@ function touchesEdge(b: readonly number[], sq: Square, size: number): boolean {
  * usually leaves a wide box in some slot even when the score is near zero
  * and no keypoint is visible. Any score counts: the box is the hint. A small
  * person lying, or one lying at a slant, often leaves a box only a little
- * wider than tall (dev falls found with one zoomed look: aspect 1.4 75 of 111,
- * 1.3 76, 1.2 78, 1.1 77, 1.0 75).
+ * wider than tall (dev falls found with one zoomed look and zoom_max_side
+ * 128: aspect 1.4 75 of 111, 1.3 76, 1.2 78, 1.1 77, 1.0 75; not confirmed
+ * on the held-out split, so the default stays 1.4).
  */
 export function lyingHint(p: Pose, aspect: number): boolean {
   const w = p.box[2] - p.box[0];

@@ -42,12 +42,13 @@ export function zoomSquare(box: readonly number[], size: number, context: number
 /**
  * Whether a zoomed look at `box` is worth its two passes: its square
  * (`context` times the longer side) is at most `maxSide` input pixels
- * (model.yaml `zoom_max_side`, 128: the zoom window's own side). A weak slot
- * box often spans most of the frame; its square, read on 128×128, shrinks
- * what the 256 views already read. On the dev split a square over half the
- * frame each way took the one look in 68 of 159 frames, and in 23 of the 40
- * with a missed fall; without such squares the look goes to the next place,
- * and 75 of 111 falls were found instead of 71.
+ * (model.yaml `zoom_max_side`; 512, no limit, by default). A weak slot box
+ * often spans most of the frame; its square, read on 128×128, shrinks what
+ * the 256 views already read. On the dev split a square over half the frame
+ * each way took the one look in 68 of 159 frames, and in 23 of the 40 with a
+ * missed fall; with 128 (the zoom window's side) the look goes to the next
+ * place, and 75 of 111 dev falls were found instead of 71, but the held-out
+ * split did not confirm it (README, tuning table).
  */
 export function enlarges(box: readonly number[], context: number, maxSide: number): boolean {
   return context * Math.max(box[2] - box[0], box[3] - box[1]) <= maxSide;

@@ -127,7 +127,7 @@ describe('lying hint (the trigger for the turned passes)', () => {
     expect(lyingHint(slot([10, 20, 40, 120]), 1.2)).toBe(false);
     expect(lyingHint(slot([10, 10, 18, 13]), 1.2)).toBe(false);
   });
-  it('takes a box only a little wider than tall at wide_box_aspect 1.2, not at 1.4', () => {
+  it('takes a box only a little wider than tall at wide_box_aspect 1.2, not at 1.4 (the default)', () => {
     const slightlyWide = slot([100, 150, 130, 174]); // 30 x 24 px: aspect 1.25
     expect(lyingHint(slightlyWide, 1.2)).toBe(true);
     expect(lyingHint(slightlyWide, 1.4)).toBe(false);
@@ -180,7 +180,7 @@ describe('settings', () => {
   const base = defaultConfig(loadModelConfig(fileURLToPath(new URL('../model.yaml', import.meta.url))));
   it('reads model.yaml defaults and request overrides', () => {
     expect(readSettings(base)).toEqual({
-      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 1, zoomRegionsNobody: 1, zoomContext: 1.3, zoomMaxSide: 128, wideAspect: 1.2,
+      personThreshold: 0.2, fallThreshold: 0.6, fallMinConfidence: 0.2, zoomFallMinConfidence: 0.26, rotation: 'views', views: [90, -90, 135, -135], slantedViewSide: 256, slantedMinScore: 0.25, probeScore: 0.02, mergeIou: 0.3, zoomRegions: 1, zoomRegionsNobody: 1, zoomContext: 1.3, zoomMaxSide: 512, wideAspect: 1.4,
       motionRegions: 4, motionMaxShrink: 1.5, motion: { threshold: 14, learnRate: 0.05 },
       rule: { trunk: [20, 45], legs: [20, 45], wide: [0.8, 1.5], headLow: [0.6, 0.1], bentOver: 0.3, hiddenLegs: 0.8, cueWeight: 0.2, minKeypoints: 5 },
     });
