@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI, machine, writeSection } from '@ruth-ai/model-runtime/testing';
+import { CLI, machine, percentile, writeSection } from '@ruth-ai/model-runtime/testing';
 import { benchDirs, requestFrame, writeBenchModel, writeNv12 } from './fixture.js';
 import { runLoad } from './load.js';
 import { serve, spawnReady, stop, type Target } from './servers.js';
@@ -41,7 +41,13 @@ const DESIGNS: { name: string; what: string; args: string[]; env: Record<string,
   { name: 'hop, no-op work', what: 'as "hop", the worker doing the same per-request work', args: ['hop'], env: { WORK: 'noop' } },
 ];
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
+/** Appends `value` to the list kept under `key`. */
+const record = (lists: Map<string, number[]>, key: string, value: number): void => {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
+};
 const pct = (x: number): string => `${Math.round(100 * x)}%`;
 
 async function main(): Promise<void> {
@@ -76,8 +82,8 @@ async function main(): Promise<void> {
         }
         const echo = rps.get('echo')!;
         for (const t of targets) {
-          (rates.get(`${c} ${t.name}`) ?? rates.set(`${c} ${t.name}`, []).get(`${c} ${t.name}`)!).push(rps.get(t.name)!);
-          (ratios.get(`${c} ${t.name}`) ?? ratios.set(`${c} ${t.name}`, []).get(`${c} ${t.name}`)!).push(echo === 0 ? 0 : rps.get(t.name)! / echo);
+          record(rates, `${c} ${t.name}`, rps.get(t.name)!);
+          record(ratios, `${c} ${t.name}`, echo === 0 ? 0 : rps.get(t.name)! / echo);
         }
         process.stdout.write(`round ${round} callers=${c} load ${os.loadavg()[0]!.toFixed(1)}: ${targets.map((t) => `${t.name} ${rps.get(t.name)}`).join(', ')}\n`);
       }
